@@ -1,0 +1,22 @@
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+// Internal properties that start with _ are renamed by the minifier (as web-vitals and preact do).
+const minify = terser({ compress: { passes: 2 }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } });
+
+export default [
+  // npm: one unminified ESM file per source file, so bundlers tree-shake what a site does not import.
+  {
+    input: 'src/index.ts',
+    external: [/^idb-keyval/, /^web-vitals/],
+    output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'src' },
+    plugins: [typescript({ noEmitOnError: true, declaration: true, declarationDir: 'dist/esm/types', outDir: 'dist/esm', include: ['src/**/*'] })],
+  },
+  // The <script> tag: everything in one minified file.
+  {
+    input: 'src/script/tag.ts',
+    output: { file: 'dist/touchtrail.min.js', format: 'iife' },
+    plugins: [resolve({ browser: true }), typescript({ noEmitOnError: true, declaration: false, outDir: 'dist', include: ['src/**/*'] }), minify],
+  },
+];

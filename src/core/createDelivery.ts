@@ -1,0 +1,188 @@
+import type { Delivery, Fail, Queue, QueuedEvent, Send, Serialize, Touchpoint } from '../types';
+import { byteLength } from '../lib/byteLength';
+import { on } from '../lib/on';
+import { retryDelay } from '../lib/retryDelay';
+import { uuid } from '../lib/uuid';
+
+export interface DeliveryOptions {
+  collector: string;
+  queue: Queue;
+  send: Send;
+  serialize: Serialize;
+  batchSize: number;
+  flushInterval: number;
+  maxBatchBytes: number;
+  fail: Fail;
+}
+
+// The lock a tab holds while it lives: stored events of tabs that hold none are the backlog.
+const TAB_LOCK = 'touchtrail:tab:';
+// Only the holder of this lock sends the backlog, so tabs never send the same stored events at once.
+const BACKLOG_LOCK = 'touchtrail:backlog';
+// Sending the whole stored backlog means reading it all; no more often than this.
+const BACKLOG_EVERY = 60_000;
+// Events this tab holds in memory at most (the rest wait in IndexedDB, if it works).
+const MAX_IN_MEMORY = 10_000;
+
+/**
+ * Keeps touchpoints until the collector has them: persists each before sending it, sends this tab's events in
+ * batches, retries with backoff, beacons what is left when the page is hidden or left, and sends the events
+ * that closed tabs and earlier visits left behind.
+ */
+export const createDelivery = (o: DeliveryOptions) => {
+  const tab = uuid();
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  // This tab's unsent events, oldest first; those in a request whose answer is pending are in `inflight`.
+  let mine: QueuedEvent[] = [];
+  const inflight = new Set<QueuedEvent>();
+  let persisted: Promise<unknown> = Promise.resolve();
+  let sequence = 0;
+  let running: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let retryAt = 0;
+  let backlogAt = 0;
+  let dropped = 0;
+  let failed = 0;
+  let stopped = false;
+  let releaseTab: (() => void) | undefined;
+
+  const holdTab = () => {
+    locks?.request(TAB_LOCK + tab, () => new Promise<void>((resolve) => (releaseTab = resolve))).catch(o.fail);
+  };
+
+  const schedule = (delay: number) => {
+    if (timer === undefined && !stopped) timer = setTimeout(() => ((timer = undefined), flush()), delay);
+  };
+
+  // The oldest events that fit in one request, skipping those already in one.
+  const take = (from: QueuedEvent[]): QueuedEvent[] => {
+    const chunk: QueuedEvent[] = [];
+    let bytes = 64; // the batch's own keys and sentAt
+    for (const e of from) {
+      if (inflight.has(e)) continue;
+      if (chunk.length && bytes + e.bytes + 1 > o.maxBatchBytes) break;
+      chunk.push(e);
+      bytes += e.bytes + 1;
+    }
+    return chunk;
+  };
+
+  // Sends a chunk and settles it by the answer: true when the collector took it (or refused it for good).
+  const deliver = async (chunk: QueuedEvent[], unloading: boolean): Promise<boolean> => {
+    const reported = { dropped, failed };
+    chunk.forEach((e) => inflight.add(e));
+    let answer: Delivery;
+    try {
+      answer = await o.send(o.collector, o.serialize(chunk.map((e) => e.event), reported), unloading);
+    } catch (error) {
+      o.fail(error);
+      answer = { status: 0 };
+    }
+    chunk.forEach((e) => inflight.delete(e));
+    const { status } = answer;
+    // 408 and 429 say "later"; any other 4xx says the batch will never be accepted, so retrying it is pointless.
+    const final = (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 408 && status !== 429);
+    if (!final) {
+      if (!unloading) {
+        retryAt = Date.now() + retryDelay(++attempt, answer.retryAfter);
+        clearTimeout(timer);
+        timer = undefined;
+        schedule(retryAt - Date.now());
+      }
+      return false;
+    }
+    if (status >= 300) {
+      failed += chunk.length;
+      o.fail(new Error(`collector refused ${chunk.length} events with HTTP ${status}; they are dropped`));
+    } else {
+      dropped -= reported.dropped;
+      failed -= reported.failed;
+    }
+    attempt = 0;
+    mine = mine.filter((e) => !chunk.includes(e));
+    o.queue.remove(chunk).catch(o.fail);
+    return true;
+  };
+
+  const sendBacklog = async () => {
+    const held = new Set(locks ? ((await locks.query()).held || []).map((lock) => lock.name) : []);
+    let rest = (await o.queue.read()).filter((e) => e.tab !== tab && !held.has(TAB_LOCK + e.tab));
+    for (let chunk = take(rest); chunk.length && Date.now() >= retryAt; chunk = take(rest)) {
+      if (!(await deliver(chunk, false))) break;
+      rest = rest.slice(chunk.length);
+    }
+  };
+
+  const run = async () => {
+    // Persisted before sent: at worst a stored event is sent twice, never lost. A queue that failed counts as done.
+    await persisted;
+    while (!stopped && Date.now() >= retryAt) {
+      const chunk = take(mine);
+      if (!chunk.length || !(await deliver(chunk, false))) break;
+    }
+    if (!stopped && Date.now() >= Math.max(retryAt, backlogAt)) {
+      backlogAt = Date.now() + BACKLOG_EVERY;
+      await (locks
+        ? locks.request(BACKLOG_LOCK, { ifAvailable: true }, (lock) => lock && sendBacklog())
+        : sendBacklog()
+      ).catch(o.fail);
+    }
+    if (Date.now() < retryAt) schedule(retryAt - Date.now());
+  };
+
+  /** Sends what is waiting now; resolves when this tab's queue is empty or a retry is scheduled. */
+  const flush = (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
+    return (running ||= run().finally(() => (running = undefined)));
+  };
+
+  /** The page is hidden or going away: beacon what is waiting, as far as the browser's budget allows. */
+  const leave = async () => {
+    for (let chunk = take(mine); chunk.length; chunk = take(mine)) {
+      if (!(await deliver(chunk, true))) return;
+    }
+  };
+
+  const add = (events: Touchpoint[]) => {
+    const added: QueuedEvent[] = [];
+    for (const event of events) {
+      try {
+        added.push({ key: [Date.now(), sequence++, event.messageId], tab, event, bytes: byteLength(JSON.stringify(event)) });
+      } catch (error) {
+        o.fail(error);
+      }
+    }
+    if (!added.length) return;
+    mine.push(...added);
+    if (mine.length > MAX_IN_MEMORY) mine.splice(0, mine.length - MAX_IN_MEMORY);
+    persisted = o.queue.push(added).then((n) => (dropped += n), o.fail);
+    // Tracked while hidden (in a pagehide handler, or a background tab): the page may not live to the next flush.
+    if (document.visibilityState === 'hidden') leave();
+    else if (mine.length >= o.batchSize) flush();
+    else schedule(o.flushInterval);
+  };
+
+  const unlisten = [
+    on(document, 'visibilitychange', () => document.visibilityState === 'hidden' && leave(), o.fail),
+    on(window, 'pagehide', () => (leave(), releaseTab?.()), o.fail),
+    // Back from the back/forward cache: this tab is alive again.
+    on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && (holdTab(), flush()), o.fail),
+    on(window, 'online', () => ((attempt = retryAt = 0), flush()), o.fail),
+  ];
+  holdTab();
+  // Events that earlier visits and closed tabs left behind go out soon, without delaying the page's start.
+  schedule(o.flushInterval);
+
+  return {
+    add,
+    flush,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      unlisten.forEach((off) => off());
+      releaseTab?.();
+    },
+  };
+};

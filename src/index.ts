@@ -1,0 +1,11 @@
+export { createTracker } from './createTracker';
+export type { Tracker, TrackerOptions } from './createTracker';
+export { pageViews } from './capture/pageViews';
+export type { PageViewsOptions } from './capture/pageViews';
+export { idbQueue } from './queue/idbQueue';
+export type { IdbQueueOptions } from './queue/idbQueue';
+export { memoryQueue } from './queue/memoryQueue';
+export type { QueueBounds } from './queue/QueueBounds';
+export { httpSend } from './transport/httpSend';
+export { serializeBatch } from './transport/serializeBatch';
+export type * from './types';

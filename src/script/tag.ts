@@ -1,0 +1,30 @@
+// The script-tag build: the only module with side effects. It reads its options from its own <script> tag,
+// starts a tracker with every capture, replays the calls the stub snippet queued, and takes the stub's place.
+import type { Tracker } from '../createTracker';
+import { createTracker } from '../createTracker';
+import { pageViews } from '../capture/pageViews';
+
+type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
+const w = window as unknown as { touchtrail?: Stub & Partial<Tracker> };
+
+try {
+  // currentScript is null only when this runs as a module or from a callback; the attribute finds the tag then.
+  const script = (document.currentScript || document.querySelector('script[data-collector]')) as HTMLScriptElement | null;
+  const data = script?.dataset || {};
+  const tracker = createTracker({
+    collector: data.collector!,
+    captures: [pageViews({ hash: data.hash === 'true' })],
+    debug: data.debug === 'true',
+  });
+  const call = (method: unknown, ...args: unknown[]) => {
+    const fn = tracker[method as keyof Tracker] as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof fn === 'function') return fn(...args);
+    console.warn(`touchtrail: there is no touchtrail("${String(method)}"); use track, page, identify, flush or stop.`);
+  };
+  const queued = w.touchtrail?.q || [];
+  w.touchtrail = Object.assign(call, tracker);
+  for (const args of Array.from(queued)) call(...(Array.from(args) as [unknown, ...unknown[]]));
+} catch (error) {
+  // A wrong data-collector must not break the page; the message says what to fix.
+  console.error(error);
+}

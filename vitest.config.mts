@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      // Unit tests: one per module, in jsdom, with fake-indexeddb and injected queue and send.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'jsdom', setupFiles: ['test/setup.ts'] } },
+      // End-to-end tests: real Chromium against collectors the tests start on 127.0.0.1.
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+    ],
+  },
+});
