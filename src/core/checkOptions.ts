@@ -1,21 +1,29 @@
 import type { TrackerOptions } from '../createTracker';
 
-const functions = (v: unknown) => Array.isArray(v) && v.every((f) => typeof f == 'function');
-const whole = (max: number, min = 1) => (v: unknown) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-const fn = (v: unknown) => typeof v == 'function';
+const isFunction = (v: unknown) => typeof v == 'function';
 
-// Each option that has a rule: [test, what it must be].
-const rules: Record<string, [(v: any) => boolean, string]> = {
-  captures: [functions, 'an array of captures, like [pageViews()]'],
-  processors: [functions, 'an array of processors, (touchpoint) => touchpoint or null'],
-  batchSize: [whole(1000), 'a whole number from 1 to 1000'],
-  flushInterval: [whole(36e5, 0), 'a whole number of ms from 0 to 3600000'],
-  maxBatchBytes: [whole(6e4, 1000), 'a whole number from 1000 to 60000 (browsers allow 64 KB at unload)'],
-  serialize: [fn, 'a function (events, meta) => string'],
-  send: [fn, 'a function (url, body, unloading) => Promise<{ status }>'],
-  queue: [(v) => v && fn(v.push) && fn(v.read) && fn(v.remove), 'an object with push, read and remove, like idbQueue()'],
-  debug: [(v) => typeof v == 'boolean', 'true or false'],
-  collector: [(v) => typeof v == 'string' && !!v && /^https?:/.test(new URL(v, location.href).protocol), 'the http(s) URL of your collector'],
+// Tests by what an option must be; the key is also the error's wording.
+const kinds: Record<string, (v: any) => unknown> = {
+  'an http(s) URL': (v) => typeof v == 'string' && v && /^https?:/.test(new URL(v, location.href).protocol),
+  'an array of functions': (v) => Array.isArray(v) && v.every(isFunction),
+  'a function': isFunction,
+  'an object with push, read and remove': (v) => v && isFunction(v.push) && isFunction(v.read) && isFunction(v.remove),
+  'a boolean': (v) => typeof v == 'boolean',
+};
+
+// What each option must be: one of `kinds`, or a [min, max] range of whole numbers.
+const rules: Record<string, string | [number, number]> = {
+  collector: 'an http(s) URL',
+  captures: 'an array of functions',
+  processors: 'an array of functions',
+  batchSize: [1, 1000],
+  flushInterval: [0, 36e5],
+  // Browsers allow 64 KB in flight for all the requests that outlive a page.
+  maxBatchBytes: [1000, 6e4],
+  serialize: 'a function',
+  send: 'a function',
+  queue: 'an object with push, read and remove',
+  debug: 'a boolean',
 };
 
 /**
@@ -24,12 +32,18 @@ const rules: Record<string, [(v: any) => boolean, string]> = {
  */
 export const checkOptions = (options: TrackerOptions): string => {
   for (const name in rules) {
-    const value = (options || {})[name as keyof TrackerOptions];
-    let ok = false;
+    const rule = rules[name]!;
+    const value: any = (options || {})[name as keyof TrackerOptions];
+    let ok: unknown;
     try {
-      ok = (value === undefined && name != 'collector') || rules[name]![0](value);
+      ok =
+        (value === undefined && name != 'collector') ||
+        (typeof rule == 'string' ? kinds[rule]!(value) : Number.isInteger(value) && value >= rule[0] && value <= rule[1]);
     } catch {}
-    if (!ok) throw new TypeError(`touchtrail: option "${name}" must be ${rules[name]![1]}, got ${JSON.stringify(value)}`);
+    if (!ok) {
+      const expected = typeof rule == 'string' ? rule : `a whole number from ${rule[0]} to ${rule[1]}`;
+      throw new TypeError(`touchtrail: option "${name}" must be ${expected}, got ${JSON.stringify(value)}`);
+    }
   }
   return new URL(options.collector, location.href).href;
 };
