@@ -1,0 +1,31 @@
+import type { Fail } from '../types';
+import { guard } from './guard';
+import { on } from './on';
+
+/**
+ * Calls `callback` soon after the URL may have changed without a page load: pushState, replaceState,
+ * back/forward, and (with `hash`) a new #fragment. Returns the function that stops it.
+ * The callback runs once the call stack has unwound, because routers often set the title after the URL.
+ */
+export const onUrlChange = (callback: () => void, fail: Fail, hash?: boolean): (() => void) => {
+  let stopped = false;
+  const soon = () => setTimeout(guard(() => stopped || callback(), fail));
+  // Wrap history's methods rather than replace them: a router may have wrapped them before us, or wrap us after.
+  const patch = (method: 'pushState' | 'replaceState') => {
+    const original = history[method];
+    const patched = function (this: History, ...args: Parameters<History['pushState']>) {
+      const result = original.apply(this, args);
+      soon();
+      return result;
+    };
+    history[method] = patched;
+    // Put the original back only if nobody wrapped ours since; otherwise ours stays, inert once stopped.
+    return () => history[method] === patched && (history[method] = original);
+  };
+  const undo = [patch('pushState'), patch('replaceState'), on(window, 'popstate', soon, fail)];
+  if (hash) undo.push(on(window, 'hashchange', soon, fail));
+  return () => {
+    stopped = true;
+    undo.forEach((u) => u());
+  };
+};
