@@ -15,6 +15,8 @@ export interface DeliveryOptions {
   fail: Fail;
 }
 
+type FetchLater = (url: string, init: RequestInit) => { activated: boolean };
+
 // The lock a tab holds while it lives: stored events of tabs that hold none are the backlog.
 const TAB_LOCK = 'touchtrail:tab:';
 // Only the holder of this lock sends the backlog, so tabs never send the same stored events at once.
@@ -31,11 +33,15 @@ const MAX_IN_MEMORY = 10_000;
  */
 export const createDelivery = (o: DeliveryOptions) => {
   const tab = uuid();
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  const locks = navigator.locks;
+  const fetchLater = (window as { fetchLater?: FetchLater }).fetchLater;
   // This tab's unsent events, oldest first; those in a request whose answer is pending are in `inflight`.
   let mine: QueuedEvent[] = [];
   const inflight = new Set<QueuedEvent>();
+  // Events the queue failed to store (IndexedDB broken or full): stored with the next burst, if it works then.
+  let unsaved: QueuedEvent[] = [];
   let persisted: Promise<unknown> = Promise.resolve();
+  let armed: AbortController | undefined;
   let sequence = 0;
   let running: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -68,13 +74,43 @@ export const createDelivery = (o: DeliveryOptions) => {
     return chunk;
   };
 
+  const body = (chunk: QueuedEvent[], reported = { dropped, failed }) =>
+    o.serialize(
+      chunk.map((e) => e.event),
+      reported,
+    );
+
+  // Where the browser has fetchLater, the oldest unsent events always have a deferred request waiting: the
+  // browser sends it when the page is destroyed or enters the back/forward cache, even if no pagehide handler
+  // gets to run (a killed tab, a crash). Re-armed whenever what is unsent changes.
+  const arm = () => {
+    armed?.abort();
+    armed = undefined;
+    const chunk = take(mine);
+    if (!fetchLater || !chunk.length || stopped) return;
+    try {
+      armed = new AbortController();
+      fetchLater(o.collector, { method: 'POST', body: body(chunk), signal: armed.signal });
+    } catch (error) {
+      // Over its quota, or blocked by a policy: the beacon at pagehide remains.
+      armed = undefined;
+      o.fail(error);
+    }
+  };
+
+  // While the collector fails or the browser is offline, a beacon's fate is unknown: its events stay stored and
+  // go again on the next visit (a duplicate the collector drops) rather than risk losing them.
+  const healthy = () => !attempt && navigator.onLine !== false;
+
   // Sends a chunk and settles it by the answer: true when the collector took it (or refused it for good).
   const deliver = async (chunk: QueuedEvent[], unloading: boolean): Promise<boolean> => {
     const reported = { dropped, failed };
+    const keep = unloading && !healthy();
     chunk.forEach((e) => inflight.add(e));
+    arm();
     let answer: Delivery;
     try {
-      answer = await o.send(o.collector, o.serialize(chunk.map((e) => e.event), reported), unloading);
+      answer = await o.send(o.collector, body(chunk, reported), unloading);
     } catch (error) {
       o.fail(error);
       answer = { status: 0 };
@@ -90,6 +126,7 @@ export const createDelivery = (o: DeliveryOptions) => {
         timer = undefined;
         schedule(retryAt - Date.now());
       }
+      arm();
       return false;
     }
     if (status >= 300) {
@@ -99,9 +136,10 @@ export const createDelivery = (o: DeliveryOptions) => {
       dropped -= reported.dropped;
       failed -= reported.failed;
     }
-    attempt = 0;
+    if (!unloading) attempt = 0;
     mine = mine.filter((e) => !chunk.includes(e));
-    o.queue.remove(chunk).catch(o.fail);
+    arm();
+    if (!keep) o.queue.remove(chunk).catch(o.fail);
     return true;
   };
 
@@ -157,11 +195,23 @@ export const createDelivery = (o: DeliveryOptions) => {
     if (!added.length) return;
     mine.push(...added);
     if (mine.length > MAX_IN_MEMORY) mine.splice(0, mine.length - MAX_IN_MEMORY);
-    persisted = o.queue.push(added).then((n) => (dropped += n), o.fail);
+    const saving = unsaved.concat(added);
+    unsaved = [];
+    persisted = o.queue.push(saving).then(
+      (n) => (dropped += n),
+      (error) => {
+        // Kept in memory and sent from there; stored with the next burst if the queue works again by then.
+        unsaved = saving.filter((e) => mine.includes(e));
+        o.fail(error);
+      },
+    );
     // Tracked while hidden (in a pagehide handler, or a background tab): the page may not live to the next flush.
     if (document.visibilityState === 'hidden') leave();
-    else if (mine.length >= o.batchSize) flush();
-    else schedule(o.flushInterval);
+    else {
+      arm();
+      if (mine.length >= o.batchSize) flush();
+      else schedule(o.flushInterval);
+    }
   };
 
   const unlisten = [
@@ -180,6 +230,7 @@ export const createDelivery = (o: DeliveryOptions) => {
     flush,
     stop() {
       stopped = true;
+      armed?.abort();
       clearTimeout(timer);
       unlisten.forEach((off) => off());
       releaseTab?.();

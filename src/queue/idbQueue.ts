@@ -26,52 +26,60 @@ export const idbQueue = ({
   maxEvents = 5000,
   maxBytes = 5_000_000,
 }: IdbQueueOptions = {}): Queue => {
-  let store: UseStore | undefined;
+  let db: UseStore | undefined;
 
   const run = <T>(mode: IDBTransactionMode, work: (events: IDBObjectStore) => Promise<T>): Promise<T> => {
     let timer: ReturnType<typeof setTimeout>;
     return Promise.race([
-      (store ||= createStore(database, 'events'))(mode, work),
+      (db ||= createStore(database, 'events'))(mode, work),
       new Promise<never>((_, reject) => (timer = setTimeout(reject, timeout, new Error('IndexedDB timed out')))),
     ]).then(
       (result) => (clearTimeout(timer), result),
       (error) => {
         clearTimeout(timer);
-        store = undefined;
+        db = undefined;
         throw error;
       },
     );
   };
 
+  // Stores `added` in one transaction, then drops the oldest until within bounds; `room` drops that many
+  // more first, to make space after the browser said the storage quota was full.
+  const save = (added: QueuedEvent[], room = 0) =>
+    run('readwrite', async (events) => {
+      let bytes = ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
+      let count = (await promisifyRequest(events.count(records()))) + added.length;
+      added.forEach((e) => (bytes += e.bytes));
+      // The store was empty: start the total afresh, so that drift from removals counted twice cannot last.
+      if (count == added.length) bytes = added.reduce((sum, e) => sum + e.bytes, 0);
+      let dropped = 0;
+      const over = () => room > 0 || count > maxEvents || bytes > maxBytes;
+      if (over()) {
+        const cursor = events.openCursor(records());
+        await new Promise<void>((resolve, reject) => {
+          cursor.onerror = () => reject(cursor.error);
+          cursor.onsuccess = () => {
+            const oldest = cursor.result;
+            if (!oldest || !over()) return resolve();
+            bytes -= (oldest.value as QueuedEvent).bytes;
+            count--;
+            room--;
+            dropped++;
+            oldest.delete();
+            oldest.continue();
+          };
+        });
+      }
+      for (const e of added) events.put(e, e.key);
+      events.put(Math.max(0, bytes), TOTAL);
+      return dropped;
+    });
+
   return {
     push: (added) =>
-      run('readwrite', async (events) => {
-        let bytes = ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
-        for (const e of added) {
-          events.put(e, e.key);
-          bytes += e.bytes;
-        }
-        let count = await promisifyRequest(events.count(records()));
-        // The store was empty: start the total afresh, so that drift from removals counted twice cannot last.
-        if (count == added.length) bytes = added.reduce((sum, e) => sum + e.bytes, 0);
-        let dropped = 0;
-        if (count > maxEvents || bytes > maxBytes) {
-          const cursor = events.openCursor(records());
-          await new Promise<void>((resolve, reject) => {
-            cursor.onerror = () => reject(cursor.error);
-            cursor.onsuccess = () => {
-              const oldest = cursor.result;
-              if (!oldest || (count <= maxEvents && bytes <= maxBytes) || count === 1) return resolve();
-              bytes -= (oldest.value as QueuedEvent).bytes;
-              count--;
-              dropped++;
-              oldest.delete();
-              oldest.continue();
-            };
-          });
-        }
-        events.put(bytes, TOTAL);
-        return dropped;
+      save(added).catch((error) => {
+        if ((error as DOMException)?.name != 'QuotaExceededError') throw error;
+        return save(added, added.length * 2);
       }),
 
     read: () => run('readonly', (events) => promisifyRequest(events.getAll(records()))),

@@ -11,9 +11,12 @@ try {
   // currentScript is null only when this runs as a module or from a callback; the attribute finds the tag then.
   const script = (document.currentScript || document.querySelector('script[data-collector]')) as HTMLScriptElement | null;
   const data = script?.dataset || {};
+  const number = (value?: string) => (value ? Number(value) : undefined);
   const tracker = createTracker({
     collector: data.collector!,
     captures: [pageViews({ hash: data.hash === 'true' })],
+    batchSize: number(data.batchSize),
+    flushInterval: number(data.flushInterval),
     debug: data.debug === 'true',
   });
   const call = (method: unknown, ...args: unknown[]) => {
