@@ -2,6 +2,7 @@ import type { Delivery, Fail, Queue, QueuedEvent, Send, Serialize, Touchpoint } 
 import { byteLength } from '../lib/byteLength';
 import { on } from '../lib/on';
 import { retryDelay } from '../lib/retryDelay';
+import { storage } from '../lib/storage';
 import { uuid } from '../lib/uuid';
 
 export interface DeliveryOptions {
@@ -23,6 +24,9 @@ const TAB_LOCK = 'touchtrail:tab:';
 const BACKLOG_LOCK = 'touchtrail:backlog';
 // Sending the whole stored backlog means reading it all; no more often than this.
 const BACKLOG_EVERY = 60_000;
+// The messageIds of events beaconed as the page went away. IndexedDB may not commit their deletion before the
+// page is gone; this synchronous note stops the next visit from sending them again.
+const SENT = 'touchtrail.sent';
 // Events this tab holds in memory at most (the rest wait in IndexedDB, if it works).
 const MAX_IN_MEMORY = 10_000;
 
@@ -139,13 +143,25 @@ export const createDelivery = (o: DeliveryOptions) => {
     if (!unloading) attempt = 0;
     mine = mine.filter((e) => !chunk.includes(e));
     arm();
-    if (!keep) o.queue.remove(chunk).catch(o.fail);
+    if (!keep) {
+      if (unloading) storage.set(SENT, `${storage.get(SENT) || ''} ${chunk.map((e) => e.event.messageId).join(' ')}`.slice(-40_000));
+      o.queue.remove(chunk).catch(o.fail);
+    }
     return true;
   };
 
   const sendBacklog = async () => {
     const held = new Set(locks ? ((await locks.query()).held || []).map((lock) => lock.name) : []);
+    const sent = new Set((storage.get(SENT) || '').split(' '));
     let rest = (await o.queue.read()).filter((e) => e.tab !== tab && !held.has(TAB_LOCK + e.tab));
+    // Beaconed as their page went away, but still stored: delivered already, so only deleted.
+    const done = new Set(rest.filter((e) => sent.has(e.event.messageId)).map((e) => e.event.messageId));
+    if (done.size) {
+      await o.queue.remove(rest.filter((e) => done.has(e.event.messageId)));
+      rest = rest.filter((e) => !done.has(e.event.messageId));
+      // Forget only these: other notes may be of pages whose lock is still being released.
+      storage.set(SENT, (storage.get(SENT) || '').split(' ').filter((id) => !done.has(id)).join(' '));
+    }
     for (let chunk = take(rest); chunk.length && Date.now() >= retryAt; chunk = take(rest)) {
       if (!(await deliver(chunk, false))) break;
       rest = rest.slice(chunk.length);

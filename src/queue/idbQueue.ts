@@ -86,11 +86,10 @@ export const idbQueue = ({
 
     remove: (removed) =>
       run('readwrite', async (events) => {
+        // Deletes first, in the task that asked: at pagehide there may be no later task.
+        removed.forEach((e) => events.delete(e.key));
         let bytes = ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
-        for (const e of removed) {
-          events.delete(e.key);
-          bytes -= e.bytes;
-        }
+        removed.forEach((e) => (bytes -= e.bytes));
         // An event removed twice (by two tabs) is subtracted twice: the total errs low, so the bound errs loose,
         // and it is reset when the store next empties.
         events.put(Math.max(0, bytes), TOTAL);
