@@ -3,7 +3,7 @@
  * (seconds or an HTTP date), else exponential backoff from 1 s to `max`, with jitter (half to all of the step) so that many
  * visitors' browsers do not come back at the same instant after an outage.
  */
-export const retryDelay = (attempt: number, retryAfter?: string | null, max = 300_000): number => {
+export const retryDelay = (attempt: number, retryAfter?: string | null, max = 60_000): number => {
   if (retryAfter) {
     const seconds = Number(retryAfter);
     const ms = retryAfter.trim() && !isNaN(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();

@@ -22,7 +22,8 @@ export const tally = (scenario: string, tracked: string[], ...collectors: TestCo
     rawDuplicates: accepted.length - byMessage.size,
     requests: collectors.reduce((n, c) => n + c.received.length, 0),
   };
-  console.log(
+  // Names in parentheses are checks while waiting, not results: they stay quiet.
+  if (!scenario.startsWith('(')) console.log(
     `${scenario}: tracked ${result.tracked}, delivered ${result.delivered}, lost ${result.lost}, ` +
       `duplicates after dedupe ${result.duplicatesAfterDedupe} (raw duplicates ${result.rawDuplicates}, requests ${result.requests})`,
   );

@@ -1,0 +1,129 @@
+import type { Capture } from '../types';
+import { guard } from '../lib/guard';
+import { on } from '../lib/on';
+
+/** Options of `chatOpens`. */
+export interface ChatOpensOptions {
+  /**
+   * A CSS selector for the launcher of a chat touchtrail has no adapter for: a click on a matching element, or
+   * inside one, counts as an open (`vendor: 'custom'`). Any chat can also be reported by dispatching a
+   * `touchtrail:chat-open` event on `window`, `document` or an element, with an optional `detail: { vendor }`.
+   * @default undefined
+   */
+  launcher?: string;
+}
+
+// Chat launchers live in cross-origin iframes, where clicks cannot be seen, so each vendor's own JavaScript API
+// says when its widget opens. One vendor per ',': "vendor global opens [closes]", events separated by '|'.
+// How to subscribe follows from the global's shape: a function is called as fn(...event.split('+'), callback), an
+// object with `on` gets on(event, callback), any other object takes the callback as a property, chained to the
+// page's own. Not every API can unsubscribe, so on stop() our callbacks turn inert instead.
+//
+// - intercom: developers.intercom.com/installing-intercom/web/methods, Intercom('onShow', fn); the snippet's stub
+//   queues calls made before the library has loaded.
+// - zendesk: developer.zendesk.com/api-reference/widget-messaging/web/core ("On Open"), zE('messenger:on', 'open',
+//   fn); for the Classic widget developer.zendesk.com/api-reference/widget/introduction, zE('webWidget:on', 'open',
+//   fn). A page runs one of the two widgets; the other's call does nothing.
+// - drift: devdocs.drift.com/docs/drift-events, drift.on('chatOpen', fn), queued by the snippet's stub;
+//   `sidebarOpen` is the legacy widget's name for it.
+// - hubspot: developers.hubspot.com/docs/api/conversation/chat-widget-sdk, HubSpotConversations.on(event, fn).
+//   HubSpot documents no "opened" event: the visitor's first interaction with the widget (the launcher click) is
+//   the closest, and `widgetClosed` re-arms it, so that interactions in an open widget are not counted as opens.
+// - livechat: platform.text.com/docs/extending-chat-widget/javascript-api, LiveChatWidget.on('visibility_changed',
+//   fn) with { visibility: 'maximized' | 'minimized' | 'hidden' }; the tracking code's stub queues it.
+// - tawk: developer.tawk.to/jsapi, Tawk_API.onChatMaximized = fn, on the object the snippet creates before load.
+// - freshchat: developers.freshchat.com/web-sdk, fcWidget.on('widget:opened', fn).
+// - crisp is not here: see below.
+const VENDORS =
+  'intercom Intercom onShow,' +
+  'zendesk zE messenger:on+open|webWidget:on+open,' +
+  'drift drift chatOpen|sidebarOpen,' +
+  'hubspot HubSpotConversations userInteractedWithWidget widgetClosed,' +
+  'livechat LiveChatWidget visibility_changed,' +
+  'tawk Tawk_API onChatMaximized,' +
+  'freshchat fcWidget widget:opened';
+
+// Widgets that load after touchtrail are looked for again after 0.5, 1, 2, 4, 8 and 16 s (31.5 s in all).
+const FIRST_CHECK = 500;
+const LAST_CHECK = 16_000;
+// Signals this close together are one open: a vendor may report it twice, or a launcher click and an API both.
+const DEBOUNCE = 1000;
+
+/**
+ * Captures a visitor opening a live chat: Intercom, Zendesk (Messaging and Classic), Drift, Crisp, HubSpot,
+ * LiveChat, Tawk.to and Freshchat through their documented APIs, whether they load before or after touchtrail,
+ * and any other chat through `launcher` or a `touchtrail:chat-open` event. One open is one 'Chat Opened'.
+ */
+export const chatOpens =
+  ({ launcher }: ChatOpensOptions = {}): Capture =>
+  (emit, fail) => {
+    const w = window as any;
+    // Vendors whose widget is open, until they report it closed (only those that have a close event).
+    const held: Record<string, unknown> = {};
+    let waiting = VENDORS.split(',');
+    let last = 0;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout>;
+    let element: Element | null;
+
+    const opened = (vendor: string, element?: Element, closes?: string) => {
+      if (live && !held[vendor] && Date.now() - last >= DEBOUNCE) {
+        last = Date.now();
+        held[vendor] = closes;
+        emit('Chat Opened', { touchpointKind: 'chat_open', vendor }, { element });
+      }
+    };
+
+    // Subscribes to a vendor whose global is there; returns whether it did.
+    const hook = (entry: string) => {
+      const [vendor, name, opens, closes] = entry.split(' ') as [string, string, string, string?];
+      const g = w[name];
+      const subscribe = (events = '', callback: (e?: { visibility?: string }) => unknown) =>
+        events.split('|').map((event) => {
+          if (typeof g == 'function') g(...event.split('+'), callback);
+          else if (g.on) g.on(event, callback);
+          else {
+            const previous = g[event];
+            g[event] = function (this: unknown) {
+              callback();
+              return previous && previous.apply(this, arguments);
+            };
+          }
+        });
+      return (
+        g && [
+          subscribe(opens, (e) => ((e && e.visibility) || 'maximized') == 'maximized' && opened(vendor, undefined, closes)),
+          closes && subscribe(closes, () => (held[vendor] = 0)),
+        ]
+      );
+    };
+
+    const check = () => (waiting = waiting.filter((entry) => !guard(hook, fail)(entry)));
+    const later = (delay: number) =>
+      (timer = setTimeout(() => (check(), delay < LAST_CHECK && waiting.length && later(delay * 2)), delay));
+
+    // Crisp keeps a single callback per event: subscribing to 'chat:opened' would replace the page's own
+    // (microsoft/clarity#979). Its chatbox is part of the page, not an iframe, so a click can be seen, and
+    // $crisp.is('chat:opened') (docs.crisp.chat/guides/chatbox-sdks/web-sdk/dollar-crisp) says whether it opened it.
+    const crisp = () => w.$crisp && w.$crisp.is && w.$crisp.is('chat:opened');
+
+    const undo = [
+      on(document, 'click', (event: MouseEvent) => {
+        const was = crisp();
+        w.$crisp && setTimeout(guard(() => !was && crisp() && opened('crisp'), fail), 500);
+        launcher && (element = (event.target as Element).closest(launcher)) && opened('custom', element);
+      }, fail, true),
+      // Capturing on window sees the event whether it is dispatched on window, document or an element.
+      on(window, 'touchtrail:chat-open', (event: CustomEvent) => opened((event.detail && event.detail.vendor) || 'custom'), fail, true),
+    ];
+    // HubSpot runs these once its API is ready (same documentation), which may be after our last look.
+    guard(() => (w.hsConversationsOnReady = w.hsConversationsOnReady || []).push(check), fail)();
+    check();
+    later(FIRST_CHECK);
+
+    return () => {
+      live = false;
+      clearTimeout(timer);
+      undo.forEach((u) => u());
+    };
+  };

@@ -1,0 +1,229 @@
+import type { Capture, Properties } from '../types';
+import { guard } from '../lib/guard';
+import { on } from '../lib/on';
+import { onUrlChange } from '../lib/onUrlChange';
+
+/** A page of the checkout, recognised by its URL. */
+export interface CheckoutStep {
+  /**
+   * The page: a path (`'/checkout/shipping'`, a trailing slash is optional), a glob on the path where `*` is any
+   * run of characters (`'/checkout/*'`), or a RegExp, tested against path, query and hash (`/[?&]step=payment/`).
+   */
+  url: string | RegExp;
+  /** Its position in the checkout, from 1. */
+  step: number;
+  /** Its name, such as `'shipping'`. */
+  name: string;
+}
+
+/** Options of `checkoutSteps`. */
+export interface CheckoutStepsOptions {
+  /**
+   * The checkout's pages, matched on each page load and SPA route change. GA4's `begin_checkout`,
+   * `add_shipping_info` and `add_payment_info` are the steps named `checkout`, `shipping` and `payment` here, or
+   * steps 1, 2 and 3 when there is no step of that name.
+   * @default []
+   */
+  steps?: CheckoutStep[];
+  /** The order confirmation page, as `CheckoutStep.url`: reaching it is `Order Completed`. @default undefined */
+  confirmation?: string | RegExp;
+  /** The global name of the GA4 / Google Tag Manager data layer to read, or `false` to leave it alone. @default 'dataLayer' */
+  dataLayer?: string | false;
+}
+
+type Ecommerce = {
+  items?: Record<string, unknown>[];
+  [key: string]: unknown;
+};
+type CheckoutState = { step: number; stepName: string; sent?: 1 };
+
+const ATTRIBUTE = 'data-touchpoint-checkout-step';
+// One tab's checkout, across the pages of a multi-page checkout; a new tab starts its own.
+const STATE = 'touchtrail:checkout';
+// A page hidden this soon after a same-origin navigation began is being replaced by the next page of the site,
+// not left: its checkout goes on there. Slow checkout servers are why this is not shorter.
+const NAVIGATING = 10_000;
+
+// GA4's recommended ecommerce events (developers.google.com/analytics/devguides/collection/ga4/reference/events)
+// as Segment Spec v2 ecommerce events: [event, dedupe phase, step name, default step]. A phase groups events that
+// say the same thing: the step was shown (v), done (c), or the order placed (o).
+const GA4: Record<string, [string, string?, string?, number?]> = {
+  begin_checkout: ['Checkout Started', 'v', 'checkout', 1],
+  add_shipping_info: ['Checkout Step Completed', 'c', 'shipping', 2],
+  add_payment_info: ['Payment Info Entered', 'c', 'payment', 3],
+  purchase: ['Order Completed', 'o'],
+  add_to_cart: ['Product Added'],
+  view_item: ['Product Viewed'],
+};
+// GA4 parameter -> Segment property.
+const FIELDS: [string, string][] = [
+  ['transaction_id', 'order_id'],
+  ['value', 'value'],
+  ['currency', 'currency'],
+  ['coupon', 'coupon'],
+  ['shipping', 'shipping'],
+  ['tax', 'tax'],
+  ['shipping_tier', 'shipping_method'],
+  ['payment_type', 'payment_method'],
+];
+
+// sessionStorage throws when blocked (sandboxed frames, some privacy modes) and when full.
+const load = (): CheckoutState | null => {
+  try {
+    return JSON.parse(sessionStorage.getItem(STATE)!);
+  } catch {
+    return null;
+  }
+};
+const save = (state?: CheckoutState) => {
+  try {
+    state ? sessionStorage.setItem(STATE, JSON.stringify(state)) : sessionStorage.removeItem(STATE);
+  } catch {
+    // Then the checkout is only known to this page.
+  }
+};
+
+const matches = (url: string | RegExp) =>
+  url instanceof RegExp
+    ? url.test(location.pathname + location.search + location.hash)
+    : RegExp('^' + url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '/?$').test(location.pathname);
+
+/**
+ * Captures checkout steps without hand instrumentation, from URL rules, `data-touchpoint-checkout-step` markup and
+ * the GA4 ecommerce events a shop already pushes to its data layer, as Segment Spec ecommerce events. A visitor
+ * who leaves a started checkout without completing the order is reported once as `Checkout Abandoned`, with the
+ * furthest step reached.
+ */
+export const checkoutSteps =
+  ({ steps = [], confirmation, dataLayer = 'dataLayer' }: CheckoutStepsOptions = {}): Capture =>
+  (emit, fail) => {
+    const w = window as any;
+    const done = Math.max(3, ...steps.map((s) => s.step)) + 1;
+    const named = (name: string | undefined, step?: number) => (steps.find((s) => s.name == name) || { step }).step;
+    let page = '';
+    // What this page has reported already: a step seen through two inputs counts once.
+    let seen: Record<string, 1> = {};
+    let leaving = 0;
+    let stopped = false;
+
+    const checkout = (event: string, phase: string, step: number, stepName: string, properties?: Properties, element?: Element) => {
+      if (page != location.href) (page = location.href), (seen = {});
+      if (stopped || seen[phase + step]) return;
+      seen[phase + step] = 1;
+      emit(event, { touchpointKind: 'checkout_step', step, stepName, ...properties }, { element });
+      const state = load();
+      if (phase == 'o') save();
+      // The furthest step counts; a new one re-arms the abandonment report.
+      else if (!state || step > state.step) save({ step, stepName });
+    };
+
+    const marked = (element: Element, event: string, phase: string) => {
+      const step = +element.getAttribute(ATTRIBUTE)!;
+      if (step > 0) {
+        const name = element.getAttribute(ATTRIBUTE + '-name') || (steps.find((s) => s.step == step) || { name: 'step ' + step }).name;
+        checkout(event, phase, step, name, {}, element);
+      }
+    };
+
+    const scan = () => document.querySelectorAll(`[${ATTRIBUTE}]`).forEach((element) => marked(element, 'Checkout Step Viewed', 'v'));
+    const route = () => {
+      steps.forEach((s) => matches(s.url) && checkout('Checkout Step Viewed', 'v', s.step, s.name));
+      if (confirmation && matches(confirmation)) checkout('Order Completed', 'o', done, 'confirmation');
+      scan();
+    };
+
+    // A GTM push ({ event, ecommerce }) or a gtag() call (its arguments: 'event', name, parameters).
+    const read = (message: any) => {
+      const [name, data] = message[0] == 'event' ? [message[1], message[2]] : [message.event, message.ecommerce];
+      const ga4 = GA4[name];
+      if (!ga4) return;
+      const [event, phase, stepName] = ga4;
+      const e: Ecommerce = data || {};
+      const products = (e.items || []).map((item) => ({
+        product_id: item.item_id,
+        name: item.item_name,
+        price: item.price,
+        quantity: item.quantity,
+      }));
+      if (!phase) return products.forEach((product) => emit(event, { touchpointKind: 'product', ...product, currency: e.currency }));
+      const properties: Properties = { products };
+      FIELDS.forEach(([from, to]) => e[from] != null && (properties[to] = e[from]));
+      if (phase == 'o') properties.revenue = e.value;
+      checkout(event, phase, phase == 'o' ? done : named(stepName, ga4[3])!, stepName || 'confirmation', properties);
+    };
+
+    const undo = [
+      onUrlChange(route, fail, true),
+      on(document, 'submit', (event: SubmitEvent) => {
+        const form = event.target as Element;
+        if (form.matches && form.matches(`[${ATTRIBUTE}]`)) marked(form, 'Checkout Step Completed', 'c');
+      }, fail, true),
+    ];
+
+    // Leaving with a checkout in progress, from any page of the session, is abandoning it, once per furthest step.
+    const hidden = () => {
+      const state = load();
+      if (stopped || !state || state.sent || Date.now() - leaving < NAVIGATING) return;
+      emit('Checkout Abandoned', { touchpointKind: 'checkout_step', step: state.step, stepName: state.stepName });
+      save({ ...state, sent: 1 });
+    };
+    undo.push(
+      on(document, 'visibilitychange', () => document.visibilityState == 'hidden' && hidden(), fail),
+      on(window, 'pagehide', hidden, fail),
+    );
+    // Going to another page of the site is not leaving it. The Navigation API says where a navigation goes before
+    // the page is hidden; where it is missing, each page change of a checkout may report an abandonment that
+    // the next page's steps then contradict.
+    const navigation = w.navigation;
+    if (navigation) {
+      undo.push(
+        on(navigation, 'navigate', (event: any) => {
+          const to = event.destination;
+          if (!to.sameDocument && !event.downloadRequest && new URL(to.url).origin == location.origin) leaving = Date.now();
+        }, fail),
+        // A navigation that a router took over is done, and the page is still here.
+        on(navigation, 'navigatesuccess', () => (leaving = 0), fail),
+      );
+    }
+
+    if (dataLayer) {
+      try {
+        const layer: unknown[] = (w[dataLayer] = w[dataLayer] || []);
+        const push = layer.push;
+        // gtag() pushes its `arguments` object, GTM a plain one; either may reach us twice through a chain of wrappers.
+        const known = new WeakSet<object>();
+        const take = guard((message: unknown) => {
+          if (!stopped && message && typeof message == 'object' && !known.has(message)) known.add(message), read(message);
+        }, fail);
+        // Wrapped, not replaced: GTM wraps push in turn when it loads (and so may others), keeping ours in the chain.
+        const wrapped = function (this: unknown, ...messages: unknown[]) {
+          const result = push.apply(this, messages);
+          messages.forEach(take);
+          return result;
+        };
+        // What the shop pushed before we came (and before GTM read it) counts too.
+        Array.from(layer).forEach(take);
+        layer.push = wrapped;
+        undo.push(() => layer.push === wrapped && (layer.push = push));
+      } catch (error) {
+        fail(error);
+      }
+    }
+
+    // URL and markup are read once the page's own scripts have run, so that the data layer, which carries the
+    // order's values, is the first to report a step (the first report of a step is the one kept).
+    const observer = new MutationObserver(guard(scan, fail));
+    const ready = guard(() => {
+      route();
+      // Markup rendered later (an SPA's step component) is seen when it appears.
+      if (!stopped) observer.observe(document.documentElement, { childList: true, subtree: true });
+    }, fail);
+    if (document.readyState == 'loading') undo.push(on(document, 'DOMContentLoaded', ready, fail));
+    else setTimeout(ready);
+
+    return () => {
+      stopped = true;
+      observer.disconnect();
+      undo.forEach((u) => u());
+    };
+  };

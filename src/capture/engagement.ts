@@ -1,0 +1,93 @@
+import type { Capture } from '../types';
+import { on } from '../lib/on';
+import { onUrlChange } from '../lib/onUrlChange';
+
+/** Options of `engagement`. */
+export interface EngagementOptions {
+  /**
+   * How long, in ms, a visitor still counts as engaged after their last input (pointer, key, wheel, scroll) or
+   * after the page was shown: 5 s, as Chartbeat and Parse.ly count engaged time. A reader who scrolls every few
+   * seconds stays engaged; a tab left open on a visible screen stops counting after this long.
+   * @default 5000
+   */
+  idleAfter?: number;
+  /** Treat a change of the URL's `#fragment` as a new page, for hash-routed apps; give it what `pageViews` gets. @default false */
+  hash?: boolean;
+}
+
+/**
+ * Captures how much of each page a visitor took in: `Page Engagement` with `engagedTime` (ms, since the last
+ * report of the same page) and `maxScrollDepth` (0–100, the furthest the bottom of the viewport reached, in percent
+ * of the document's height when reported), for the page in `url`.
+ *
+ * Time is engaged while the page is visible and the visitor did something within the last `idleAfter` ms. A
+ * report goes when the page is hidden (another tab, an app switch, closing), when it is left (pagehide), on an
+ * SPA route change (for the route that was left; the URL has already changed), and when the tracker stops;
+ * only when it says something new: at least 1 s of engaged time not yet reported, or a deeper scroll. Summing
+ * `engagedTime` and taking the largest `maxScrollDepth` per page view gives the totals.
+ */
+export const engagement =
+  ({ idleAfter = 5000, hash = false }: EngagementOptions = {}): Capture =>
+  (emit, fail) => {
+    // The page being measured: its URL without the #fragment, unless fragments are pages.
+    const here = () => (hash ? location.href : location.href.split('#')[0]!);
+    let url = here();
+    // Engaged ms not yet reported; the engaged stretch being counted runs from `from` (if set) until `until`.
+    let engaged = 0;
+    let from: number | undefined;
+    let until = 0;
+    // The furthest the bottom of the viewport reached, in px, and the depth last reported.
+    let bottom = 0;
+    let reported = 0;
+    let frame = 0;
+
+    const count = (now = Date.now()) => {
+      if (from! < until) engaged += Math.min(now, until) - from!;
+      from = now < until ? now : undefined;
+    };
+    const active = () => {
+      if (!document.hidden) count(), (until = (from = Date.now()) + idleAfter);
+    };
+    // scrollY forces a layout if one is pending: read it once a frame at most, when the browser lays out anyway.
+    // Hidden pages get no frames; report() reads it then.
+    const measure = () => (bottom = Math.max(bottom, scrollY + innerHeight));
+    const soon = () => (frame ||= requestAnimationFrame(() => ((frame = 0), measure())));
+    const report = () => {
+      count();
+      if (document.hidden) from = undefined;
+      // Not a moment engaged since the last report: nothing new, or a prerendered page that was never shown.
+      if (!engaged) return;
+      measure();
+      const depth = Math.min(100, Math.round((100 * bottom) / document.documentElement.scrollHeight)) || 0;
+      if (engaged < 1000 && depth <= reported) return;
+      emit('Page Engagement', { touchpointKind: 'engagement', engagedTime: engaged, maxScrollDepth: depth, url });
+      engaged = 0;
+      reported = depth;
+    };
+
+    const undo = [
+      ...['pointerdown', 'pointermove', 'keydown', 'wheel'].map((type) => on(document, type, active, fail, true)),
+      // Capture phase, so that scrolling any scroller counts as activity; only the window's scroll moves `bottom`.
+      on(document, 'scroll', () => (active(), soon()), fail, true),
+      on(document, 'visibilitychange', () => (document.hidden ? report() : (active(), soon())), fail),
+      on(window, 'pagehide', report, fail),
+      onUrlChange(
+        () => {
+          if (here() == url) return;
+          report();
+          url = here();
+          engaged = bottom = reported = 0;
+          soon();
+        },
+        fail,
+        hash,
+      ),
+    ];
+    active();
+    soon();
+    // A frame still pending at stop only moves `bottom`, which nothing reads any more.
+    return () => {
+      report();
+      undo.forEach((u) => u());
+    };
+  };

@@ -1,0 +1,93 @@
+import type { Capture } from '../types';
+import { guard } from '../lib/guard';
+import { on } from '../lib/on';
+import { touchpointAttributes } from '../lib/touchpointAttributes';
+
+/** Options of `forms`. */
+export interface FormsOptions {
+  /**
+   * Also count a submit that the page cancels with `preventDefault()`, as single-page apps and AJAX form plugins
+   * do before they send the form with fetch; those touchpoints carry `prevented: true`. A cancelled submit whose
+   * form is then `:invalid` or has a field marked `aria-invalid="true"` is the page's own validation saying no,
+   * and does not count. Plausible and GA4 count cancelled submits; turn this on to match them.
+   * @default false
+   */
+  countPrevented?: boolean;
+}
+
+/**
+ * Captures form submissions: `Form Submitted` with `formId`, `formName`, `action` (absolute, without query or
+ * fragment), `method`, `fieldCount` (fields a visitor fills in: not buttons, not hidden inputs) and the form's
+ * `data-touchpoint*` attributes. Never a field's value.
+ *
+ * A submission is what the browser carries out: a submit that fails validation never fires, and one the page
+ * cancels is not one (see `countPrevented`). Forms in or under an element with `data-touchpoint-ignore` are
+ * skipped, and so are forms inside shadow roots, whose submit event does not leave them.
+ */
+export const forms =
+  ({ countPrevented = false }: FormsOptions = {}): Capture =>
+  (emit, fail) => {
+    // The submit of this task, until its `formdata` event or the next task.
+    let last: SubmitEvent | undefined;
+    const record = (event: SubmitEvent, prevented?: boolean) => {
+      const form = event.target as HTMLFormElement;
+      // Attributes, not properties: a field named "action", "id" or "name" shadows form.action, form.id, form.name.
+      // The button that submitted the form may override its action and method.
+      const attribute = (name: string) => event.submitter?.getAttribute('form' + name) || form.getAttribute(name);
+      emit(
+        'Form Submitted',
+        {
+          ...touchpointAttributes(form),
+          touchpointKind: 'form_submit',
+          formId: form.getAttribute('id'),
+          formName: form.getAttribute('name'),
+          // The query may hold what a visitor typed or a token; an empty action is the page itself.
+          action: new URL(attribute('action') || '', form.baseURI).href.split(/[?#]/)[0],
+          method: (attribute('method') || 'get').toLowerCase(),
+          fieldCount: Array.from(form.elements).filter((field) => !/^(submit|reset|button|image|hidden|fieldset|output)$/.test((field as HTMLInputElement).type)).length,
+          ...(prevented && { prevented }),
+        },
+        { element: form },
+      );
+    };
+    const undo = [
+      on(
+        document,
+        'submit',
+        (event: SubmitEvent) => {
+          // Capture phase on the document: before any handler of the page can stop the event.
+          const form = event.target;
+          if (!(form instanceof HTMLFormElement) || form.closest('[data-touchpoint-ignore]')) return;
+          last = event;
+          // Handlers that run after ours may still cancel the submit, so it is judged once every one has run.
+          setTimeout(
+            guard(() => {
+              if (last != event) return;
+              last = undefined;
+              if (countPrevented && event.defaultPrevented && !form.matches(':invalid') && !form.querySelector('[aria-invalid=true]'))
+                record(event, true);
+            }, fail),
+          );
+        },
+        fail,
+        true,
+      ),
+      // The browser fires formdata right after a submit that nobody cancelled, while it builds what it sends: in the
+      // same task, before the navigation starts, so the touchpoint is recorded while the page is surely alive.
+      // `new FormData(form)` fires it too; one called from a submit handler, while the submit is still being
+      // dispatched (eventPhase is not NONE yet), is not the submission.
+      on(
+        document,
+        'formdata',
+        (event: Event) => {
+          if (last && last.target == event.target && !last.eventPhase && !last.defaultPrevented) record(last), (last = undefined);
+        },
+        fail,
+        true,
+      ),
+    ];
+    return () => {
+      last = undefined;
+      undo.forEach((u) => u());
+    };
+  };

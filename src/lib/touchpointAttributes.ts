@@ -1,0 +1,22 @@
+import type { Properties } from '../types';
+
+/**
+ * The element's own `data-touchpoint*` attributes as touchpoint properties, so markup can name, stage and
+ * describe a touchpoint without code. The prefix goes and the rest is camel-cased, as `dataset` does, so the
+ * attributes land on the wire fields that processors read: `data-touchpoint="Pricing CTA"` → `touchpoint` (the
+ * touchpoint's name), `data-touchpoint-stage` → `stage`, `data-touchpoint-moment-of-truth` → `momentOfTruth`,
+ * `data-touchpoint-plan="pro"` → `plan`. A bare attribute or `"true"` is `true`; any other value stays a string.
+ * `data-touchpoint-ignore` is a switch for the captures, never a property.
+ */
+export const touchpointAttributes = (element: Element): Properties => {
+  const properties: Properties = {};
+  // SVG elements have a dataset too; MathML elements may not.
+  const data = (element as HTMLElement).dataset || {};
+  for (const key in data) {
+    const value = data[key]!;
+    // data-touchpoints-x (touchpointsX) is not ours; a bare data-touchpoint marks, but does not name, a touchpoint.
+    if (/^touchpoint([A-Z]|$)/.test(key) && key != 'touchpointIgnore' && (value || key[10]))
+      properties[key[10] ? key[10].toLowerCase() + key.slice(11) : key] = value == 'true' || value || true;
+  }
+  return properties;
+};
