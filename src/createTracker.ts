@@ -93,7 +93,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         fail(error);
       }
     }
-    delivery.add(out);
+    guard(delivery.add, fail)(out);
   };
 
   const record = (type: Touchpoint['type'], name: string, properties: Properties, element?: Element, traits?: Properties) => {

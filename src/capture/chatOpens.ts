@@ -64,7 +64,6 @@ export const chatOpens =
     let last = 0;
     let live = true;
     let timer: ReturnType<typeof setTimeout>;
-    let element: Element | null;
 
     const opened = (vendor: string, element?: Element, closes?: string) => {
       if (live && !held[vendor] && Date.now() - last >= DEBOUNCE) {
@@ -86,13 +85,13 @@ export const chatOpens =
             const previous = g[event];
             g[event] = function (this: unknown) {
               callback();
-              return previous && previous.apply(this, arguments);
+              return previous?.apply(this, arguments);
             };
           }
         });
       return (
         g && [
-          subscribe(opens, (e) => ((e && e.visibility) || 'maximized') == 'maximized' && opened(vendor, undefined, closes)),
+          subscribe(opens, (e) => (e?.visibility || 'maximized') == 'maximized' && opened(vendor, undefined, closes)),
           closes && subscribe(closes, () => (held[vendor] = 0)),
         ]
       );
@@ -105,19 +104,20 @@ export const chatOpens =
     // Crisp keeps a single callback per event: subscribing to 'chat:opened' would replace the page's own
     // (microsoft/clarity#979). Its chatbox is part of the page, not an iframe, so a click can be seen, and
     // $crisp.is('chat:opened') (docs.crisp.chat/guides/chatbox-sdks/web-sdk/dollar-crisp) says whether it opened it.
-    const crisp = () => w.$crisp && w.$crisp.is && w.$crisp.is('chat:opened');
+    const crisp = () => w.$crisp?.is?.('chat:opened');
 
     const undo = [
       on(document, 'click', (event: MouseEvent) => {
         const was = crisp();
         w.$crisp && setTimeout(guard(() => !was && crisp() && opened('crisp'), fail), 500);
-        launcher && (element = (event.target as Element).closest(launcher)) && opened('custom', element);
+        const hit = launcher && (event.target as Element).closest?.(launcher);
+        hit && opened('custom', hit);
       }, fail, true),
       // Capturing on window sees the event whether it is dispatched on window, document or an element.
-      on(window, 'touchtrail:chat-open', (event: CustomEvent) => opened((event.detail && event.detail.vendor) || 'custom'), fail, true),
+      on(window, 'touchtrail:chat-open', (event: CustomEvent) => opened(event.detail?.vendor || 'custom'), fail, true),
     ];
     // HubSpot runs these once its API is ready (same documentation), which may be after our last look.
-    guard(() => (w.hsConversationsOnReady = w.hsConversationsOnReady || []).push(check), fail)();
+    guard(() => (w.hsConversationsOnReady ||= []).push(check), fail)();
     check();
     later(FIRST_CHECK);
 

@@ -55,33 +55,8 @@ const GA4: Record<string, [string, string?, string?, number?]> = {
   add_to_cart: ['Product Added'],
   view_item: ['Product Viewed'],
 };
-// GA4 parameter -> Segment property.
-const FIELDS: [string, string][] = [
-  ['transaction_id', 'order_id'],
-  ['value', 'value'],
-  ['currency', 'currency'],
-  ['coupon', 'coupon'],
-  ['shipping', 'shipping'],
-  ['tax', 'tax'],
-  ['shipping_tier', 'shipping_method'],
-  ['payment_type', 'payment_method'],
-];
-
-// sessionStorage throws when blocked (sandboxed frames, some privacy modes) and when full.
-const load = (): CheckoutState | null => {
-  try {
-    return JSON.parse(sessionStorage.getItem(STATE)!);
-  } catch {
-    return null;
-  }
-};
-const save = (state?: CheckoutState) => {
-  try {
-    state ? sessionStorage.setItem(STATE, JSON.stringify(state)) : sessionStorage.removeItem(STATE);
-  } catch {
-    // Then the checkout is only known to this page.
-  }
-};
+// GA4 parameters kept, as "ga4>segment" where Segment's name differs.
+const FIELDS = 'transaction_id>order_id value currency coupon shipping tax shipping_tier>shipping_method payment_type>payment_method';
 
 const matches = (url: string | RegExp) =>
   url instanceof RegExp
@@ -105,6 +80,22 @@ export const checkoutSteps =
     let seen: Record<string, 1> = {};
     let leaving = 0;
     let stopped = false;
+    // sessionStorage throws when blocked (sandboxed frames, storage turned off) or full: the checkout is then
+    // known to this page only.
+    let memory: CheckoutState | null = null;
+    const load = (): CheckoutState | null => {
+      try {
+        return JSON.parse(sessionStorage.getItem(STATE)!);
+      } catch {
+        return memory;
+      }
+    };
+    const save = (state: CheckoutState | null = null) => {
+      memory = state;
+      try {
+        state ? sessionStorage.setItem(STATE, JSON.stringify(state)) : sessionStorage.removeItem(STATE);
+      } catch {}
+    };
 
     const checkout = (event: string, phase: string, step: number, stepName: string, properties?: Properties, element?: Element) => {
       if (page != location.href) (page = location.href), (seen = {});
@@ -132,9 +123,10 @@ export const checkoutSteps =
       scan();
     };
 
-    // A GTM push ({ event, ecommerce }) or a gtag() call (its arguments: 'event', name, parameters).
+    // A GTM push ({ event, ecommerce }, or without `ecommerce` where a tag set reads the parameters beside `event`)
+    // or a gtag() call (its arguments: 'event', name, parameters).
     const read = (message: any) => {
-      const [name, data] = message[0] == 'event' ? [message[1], message[2]] : [message.event, message.ecommerce];
+      const [name, data] = message[0] == 'event' ? [message[1], message[2]] : [message.event, message.ecommerce || message];
       const ga4 = GA4[name];
       if (!ga4) return;
       const [event, phase, stepName] = ga4;
@@ -147,7 +139,10 @@ export const checkoutSteps =
       }));
       if (!phase) return products.forEach((product) => emit(event, { touchpointKind: 'product', ...product, currency: e.currency }));
       const properties: Properties = { products };
-      FIELDS.forEach(([from, to]) => e[from] != null && (properties[to] = e[from]));
+      FIELDS.split(' ').forEach((field) => {
+        const [from, to = from] = field.split('>') as [string, string?];
+        if (e[from] != null) properties[to] = e[from];
+      });
       if (phase == 'o') properties.revenue = e.value;
       checkout(event, phase, phase == 'o' ? done : named(stepName, ga4[3])!, stepName || 'confirmation', properties);
     };
@@ -156,7 +151,7 @@ export const checkoutSteps =
       onUrlChange(route, fail, true),
       on(document, 'submit', (event: SubmitEvent) => {
         const form = event.target as Element;
-        if (form.matches && form.matches(`[${ATTRIBUTE}]`)) marked(form, 'Checkout Step Completed', 'c');
+        if (form.matches?.(`[${ATTRIBUTE}]`)) marked(form, 'Checkout Step Completed', 'c');
       }, fail, true),
     ];
 
@@ -188,9 +183,10 @@ export const checkoutSteps =
 
     if (dataLayer) {
       try {
-        const layer: unknown[] = (w[dataLayer] = w[dataLayer] || []);
+        const layer: unknown[] = (w[dataLayer] ||= []);
         const push = layer.push;
-        // gtag() pushes its `arguments` object, GTM a plain one; either may reach us twice through a chain of wrappers.
+        // gtag() pushes its `arguments` object, GTM a plain one. A message is read once, even if a wrapper in the
+        // chain passes it on to push again.
         const known = new WeakSet<object>();
         const take = guard((message: unknown) => {
           if (!stopped && message && typeof message == 'object' && !known.has(message)) known.add(message), read(message);
@@ -201,8 +197,8 @@ export const checkoutSteps =
           messages.forEach(take);
           return result;
         };
-        // What the shop pushed before we came (and before GTM read it) counts too.
-        Array.from(layer).forEach(take);
+        // What the shop pushed before touchtrail started counts too.
+        layer.forEach(take);
         layer.push = wrapped;
         undo.push(() => layer.push === wrapped && (layer.push = push));
       } catch (error) {

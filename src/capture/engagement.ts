@@ -87,7 +87,7 @@ export const engagement =
     soon();
     // A frame still pending at stop only moves `bottom`, which nothing reads any more.
     return () => {
-      report();
       undo.forEach((u) => u());
+      report();
     };
   };

@@ -51,11 +51,11 @@ export const forms =
       );
     };
     const undo = [
+      // On window in the capture phase: the first to see the event, before any handler of the page can stop it.
       on(
-        document,
+        window,
         'submit',
         (event: SubmitEvent) => {
-          // Capture phase on the document: before any handler of the page can stop the event.
           const form = event.target;
           if (!(form instanceof HTMLFormElement) || form.closest('[data-touchpoint-ignore]')) return;
           last = event;
@@ -77,7 +77,7 @@ export const forms =
       // `new FormData(form)` fires it too; one called from a submit handler, while the submit is still being
       // dispatched (eventPhase is not NONE yet), is not the submission.
       on(
-        document,
+        window,
         'formdata',
         (event: Event) => {
           if (last && last.target == event.target && !last.eventPhase && !last.defaultPrevented) record(last), (last = undefined);

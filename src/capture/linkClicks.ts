@@ -36,9 +36,9 @@ const SHARE =
 
 /**
  * Captures activations of `<a href>` and `<area href>`: clicks (Enter on a focused link fires one too) and
- * middle-clicks. Listens on the document in the capture phase, before any handler of the page can stop the event,
- * and through open shadow roots. A click the page cancels (an SPA router's link) still counts: the visitor chose
- * that link. Links in or under an element with `data-touchpoint-ignore`, and `javascript:` links, are skipped.
+ * middle-clicks, also inside open shadow roots. A click the page cancels (an SPA router's link) still counts:
+ * the visitor chose that link. Links in or under an element with `data-touchpoint-ignore`, and `javascript:`
+ * links, are skipped.
  *
  * Records `Link Clicked` with `href` (absolute), `linkType`, `text` (the link's text, else its aria-label, title
  * or alt, at most 100 characters), `host` for outbound links, and the link's `data-touchpoint*` attributes.
@@ -46,10 +46,11 @@ const SHARE =
 export const linkClicks =
   ({ linkTypes, downloadExtensions = DOWNLOADS.split(' '), internalHosts = [] }: LinkClicksOptions = {}): Capture =>
   (emit, fail) => {
+    // On window in the capture phase: the first to see the event, before any handler of the page can stop it.
     // Middle-click fires auxclick, not click; a right-click's auxclick opens a menu, not the link.
     const undo = ['click', 'auxclick'].map((type, button) =>
       on(
-        document,
+        window,
         type,
         (event: MouseEvent) => {
           // composedPath, unlike target, reaches into open shadow roots.
@@ -75,7 +76,7 @@ export const linkClicks =
                   : SHARE.test(href)
                     ? 'share'
                     : // host, not hostname: another port is another site (a dev server, an admin app).
-                      host == location.host || internalHosts.some((h) => hostname == h || hostname.endsWith('.' + h))
+                      host == location.host || internalHosts.some((h) => ('.' + hostname).endsWith('.' + h))
                       ? 'internal'
                       : 'outbound';
           if (!linkType || (linkTypes && !linkTypes.includes(linkType))) return;

@@ -57,6 +57,9 @@ export const createDelivery = (o: DeliveryOptions) => {
   let stopped = false;
   let releaseTab: (() => void) | undefined;
 
+  // Runs a queue operation so that a queue which throws, rather than rejects, cannot reach the page.
+  const queued = <T>(operation: () => Promise<T>) => new Promise<T>((resolve) => resolve(operation()));
+
   const holdTab = () => {
     locks?.request(TAB_LOCK + tab, () => new Promise<void>((resolve) => (releaseTab = resolve))).catch(o.fail);
   };
@@ -145,7 +148,7 @@ export const createDelivery = (o: DeliveryOptions) => {
     arm();
     if (!keep) {
       if (unloading) storage.set(SENT, `${storage.get(SENT) || ''} ${chunk.map((e) => e.event.messageId).join(' ')}`.slice(-40_000));
-      o.queue.remove(chunk).catch(o.fail);
+      queued(() => o.queue.remove(chunk)).catch(o.fail);
     }
     return true;
   };
@@ -189,7 +192,9 @@ export const createDelivery = (o: DeliveryOptions) => {
   const flush = (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
-    return (running ||= run().finally(() => (running = undefined)));
+    return (running ||= run()
+      .catch(o.fail)
+      .finally(() => (running = undefined)));
   };
 
   /** The page is hidden or going away: beacon what is waiting, as far as the browser's budget allows. */
@@ -213,7 +218,7 @@ export const createDelivery = (o: DeliveryOptions) => {
     if (mine.length > MAX_IN_MEMORY) mine.splice(0, mine.length - MAX_IN_MEMORY);
     const saving = unsaved.concat(added);
     unsaved = [];
-    persisted = o.queue.push(saving).then(
+    persisted = queued(() => o.queue.push(saving)).then(
       (n) => (dropped += n),
       (error) => {
         // Kept in memory and sent from there; stored with the next burst if the queue works again by then.

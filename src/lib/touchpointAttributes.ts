@@ -10,11 +10,11 @@ import type { Properties } from '../types';
  */
 export const touchpointAttributes = (element: Element): Properties => {
   const properties: Properties = {};
-  // SVG elements have a dataset too; MathML elements may not.
-  const data = (element as HTMLElement).dataset || {};
+  // SVG elements have a dataset too; for...in over a MathML element's missing one is no error.
+  const data = (element as HTMLElement).dataset;
   for (const key in data) {
     const value = data[key]!;
-    // data-touchpoints-x (touchpointsX) is not ours; a bare data-touchpoint marks, but does not name, a touchpoint.
+    // data-touchpointer (touchpointer) is not ours; a bare data-touchpoint marks, but does not name, a touchpoint.
     if (/^touchpoint([A-Z]|$)/.test(key) && key != 'touchpointIgnore' && (value || key[10]))
       properties[key[10] ? key[10].toLowerCase() + key.slice(11) : key] = value == 'true' || value || true;
   }

@@ -28,20 +28,15 @@ export const idbQueue = ({
 }: IdbQueueOptions = {}): Queue => {
   let db: UseStore | undefined;
 
-  const run = <T>(mode: IDBTransactionMode, work: (events: IDBObjectStore) => Promise<T>): Promise<T> => {
-    let timer: ReturnType<typeof setTimeout>;
-    return Promise.race([
-      (db ||= createStore(database, 'events'))(mode, work),
-      new Promise<never>((_, reject) => (timer = setTimeout(reject, timeout, new Error('IndexedDB timed out')))),
-    ]).then(
-      (result) => (clearTimeout(timer), result),
-      (error) => {
-        clearTimeout(timer);
-        db = undefined;
-        throw error;
-      },
-    );
-  };
+  const run = <T>(mode: IDBTransactionMode, work: (events: IDBObjectStore) => Promise<T>): Promise<T> =>
+    // Inside a promise, so that an open that throws (IndexedDB blocked or missing) rejects instead of throwing.
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(reject, timeout, new Error('IndexedDB timed out'));
+      (db ||= createStore(database, 'events'))(mode, work).then(resolve, reject).finally(() => clearTimeout(timer));
+    }).catch((error) => {
+      db = undefined;
+      throw error;
+    });
 
   // Stores `added` in one transaction, then drops the oldest until within bounds; `room` drops that many
   // more first, to make space after the browser said the storage quota was full.

@@ -31,6 +31,14 @@ export const findChromium = async (): Promise<string> => {
   );
 };
 
-/** Starts headless Chromium for a test file. */
-export const launchBrowser = async (): Promise<Browser> =>
-  chromium.launch({ executablePath: await findChromium(), headless: true, args: ARGS });
+/**
+ * Starts headless Chromium for a test file. Playwright turns the back/forward cache off by default;
+ * `backForwardCache: true` keeps it, for the tests of it.
+ */
+export const launchBrowser = async ({ backForwardCache = false } = {}): Promise<Browser> =>
+  chromium.launch({
+    executablePath: await findChromium(),
+    headless: true,
+    args: ARGS,
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
+  });
