@@ -82,12 +82,15 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     const burst = pending;
     pending = [];
     const out: Touchpoint[] = [];
-    for (let [touchpoint, element] of burst) {
+    for (const [touchpoint, element] of burst) {
       try {
         const c = touchpoint.context;
         c.sessionId = identity.session(Date.parse(touchpoint.timestamp), c.campaign && new URLSearchParams(c.campaign) + '');
-        for (const processor of processors) if (!(touchpoint = processor(touchpoint, element)!)) break;
-        if (touchpoint) out.push(touchpoint), log(touchpoint.type, touchpoint.properties.touchpoint, touchpoint);
+        // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
+        let kept = [touchpoint];
+        for (const processor of processors) kept = kept.flatMap((t) => processor(t, element) || []);
+        kept.forEach((t) => log(t.type, t.properties.touchpoint, t));
+        out.push(...kept);
       } catch (error) {
         // A processor that throws might be the one that redacts: drop the touchpoint rather than send it unredacted.
         fail(error);

@@ -67,8 +67,11 @@ export type Fail = (error: unknown) => void;
 /** Starts listening for touchpoints and returns the function that stops it. */
 export type Capture = (emit: Emit, fail: Fail) => () => void;
 
-/** Changes a touchpoint, or drops it by returning `null`. Pure and synchronous. */
-export type Processor = (touchpoint: Touchpoint, element?: Element) => Touchpoint | null;
+/**
+ * Changes a touchpoint, drops it (returns `null`), or adds touchpoints after it (returns an array, the touchpoint
+ * first; see `derive`). Synchronous; the processors after it see every touchpoint it returns.
+ */
+export type Processor = (touchpoint: Touchpoint, element?: Element) => Touchpoint | Touchpoint[] | null;
 
 /** A touchpoint waiting for delivery, as the queue stores it. */
 export interface QueuedEvent {
