@@ -6,7 +6,7 @@ import { onUrlChange } from '../lib/onUrlChange';
 export interface EngagementOptions {
   /**
    * How long, in ms, a visitor still counts as engaged after their last input (pointer, key, wheel, scroll) or
-   * after the page was shown: 5 s, as Chartbeat and Parse.ly count engaged time. A reader who scrolls every few
+   * after the page was shown; 5 s is the window Chartbeat uses for engaged time. A reader who scrolls every few
    * seconds stays engaged; a tab left open on a visible screen stops counting after this long.
    * @default 5000
    */
@@ -24,7 +24,7 @@ export interface EngagementOptions {
  * report goes when the page is hidden (another tab, an app switch, closing), when it is left (pagehide), on an
  * SPA route change (for the route that was left; the URL has already changed), and when the tracker stops;
  * only when it says something new: at least 1 s of engaged time not yet reported, or a deeper scroll. Summing
- * `engagedTime` and taking the largest `maxScrollDepth` per page view gives the totals.
+ * `engagedTime` and taking the largest `maxScrollDepth` of a page gives its totals.
  */
 export const engagement =
   ({ idleAfter = 5000, hash = false }: EngagementOptions = {}): Capture =>

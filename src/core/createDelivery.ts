@@ -55,6 +55,9 @@ export const createDelivery = (o: DeliveryOptions) => {
   let dropped = 0;
   let failed = 0;
   let stopped = false;
+  // Chromium fires pagehide while the page still says it is visible: events tracked in a pagehide handler
+  // (engagement, checkout abandonment) must be beaconed at once all the same.
+  let unloading = false;
   let releaseTab: (() => void) | undefined;
 
   // Runs a queue operation so that a queue which throws, rather than rejects, cannot reach the page.
@@ -226,8 +229,8 @@ export const createDelivery = (o: DeliveryOptions) => {
         o.fail(error);
       },
     );
-    // Tracked while hidden (in a pagehide handler, or a background tab): the page may not live to the next flush.
-    if (document.visibilityState === 'hidden') leave();
+    // Tracked while hidden or unloading (a background tab, a pagehide handler): there may be no next flush.
+    if (unloading || document.visibilityState === 'hidden') leave();
     else {
       arm();
       if (mine.length >= o.batchSize) flush();
@@ -237,9 +240,9 @@ export const createDelivery = (o: DeliveryOptions) => {
 
   const unlisten = [
     on(document, 'visibilitychange', () => document.visibilityState === 'hidden' && leave(), o.fail),
-    on(window, 'pagehide', () => (leave(), releaseTab?.()), o.fail),
+    on(window, 'pagehide', () => ((unloading = true), leave(), releaseTab?.()), o.fail),
     // Back from the back/forward cache: this tab is alive again.
-    on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && (holdTab(), flush()), o.fail),
+    on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && ((unloading = false), holdTab(), flush()), o.fail),
     on(window, 'online', () => ((attempt = retryAt = 0), flush()), o.fail),
   ];
   holdTab();

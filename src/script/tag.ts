@@ -2,6 +2,9 @@
 // starts a tracker with every capture, replays the calls the stub snippet queued, and takes the stub's place.
 import type { Tracker } from '../createTracker';
 import { createTracker } from '../createTracker';
+import { engagement } from '../capture/engagement';
+import { forms } from '../capture/forms';
+import { linkClicks, type LinkType } from '../capture/linkClicks';
 import { pageViews } from '../capture/pageViews';
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
@@ -12,9 +15,26 @@ try {
   const script = (document.currentScript || document.querySelector('script[data-collector]')) as HTMLScriptElement | null;
   const data = script?.dataset || {};
   const number = (value?: string) => (value ? Number(value) : undefined);
+  const list = (value?: string) => value?.split(/[\s,]+/).filter(Boolean);
+  // Every capture is on unless its data- attribute says "false".
+  const on = (name: string) => data[name] !== 'false';
+  const hash = data.hash === 'true';
   const tracker = createTracker({
     collector: data.collector!,
-    captures: [pageViews({ hash: data.hash === 'true' })],
+    captures: [
+      pageViews({ hash }),
+      ...(on('linkClicks')
+        ? [
+            linkClicks({
+              linkTypes: list(data.linkTypes) as LinkType[] | undefined,
+              downloadExtensions: list(data.downloadExtensions),
+              internalHosts: list(data.internalHosts),
+            }),
+          ]
+        : []),
+      ...(on('forms') ? [forms({ countPrevented: data.formsCountPrevented === 'true' })] : []),
+      ...(on('engagement') ? [engagement({ hash })] : []),
+    ],
     batchSize: number(data.batchSize),
     flushInterval: number(data.flushInterval),
     debug: data.debug === 'true',

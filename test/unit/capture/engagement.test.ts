@@ -1,0 +1,220 @@
+import { afterEach, beforeEach, expect, test, vi, type Mock } from 'vitest';
+import type { Emit, Fail } from '../../../src/types';
+import { engagement, type EngagementOptions } from '../../../src/capture/engagement';
+
+let emit: Mock<Emit>;
+let fail: Mock<Fail>;
+let stop: (() => void) | undefined;
+let hidden: boolean;
+let scrollY: number;
+let scrollReads: number;
+
+// jsdom has no layout and is always visible: the viewport, the document's height, the scroll position and the
+// visibility are ours to set.
+beforeEach(() => {
+  vi.useFakeTimers();
+  emit = vi.fn<Emit>();
+  fail = vi.fn<Fail>();
+  hidden = false;
+  scrollY = 0;
+  scrollReads = 0;
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  Object.defineProperty(window, 'innerHeight', { configurable: true, value: 1000 });
+  Object.defineProperty(window, 'scrollY', { configurable: true, get: () => (scrollReads++, scrollY) });
+  Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 4000 });
+  history.replaceState(null, '', '/article?id=1');
+});
+
+afterEach(() => {
+  stop?.();
+  stop = undefined;
+  vi.useRealTimers();
+  history.replaceState(null, '', '/');
+  expect(fail).not.toHaveBeenCalled();
+});
+
+const start = (options?: EngagementOptions) => {
+  stop = engagement(options)(emit, fail);
+  vi.advanceTimersByTime(20); // the first frame measures the first viewport
+};
+const wait = (ms: number) => vi.advanceTimersByTime(ms);
+const setVisible = (visible: boolean) => {
+  hidden = !visible;
+  document.dispatchEvent(new Event('visibilitychange'));
+};
+const input = (type = 'pointermove') => document.dispatchEvent(new Event(type));
+const scrollTo = (y: number) => {
+  scrollY = y;
+  document.dispatchEvent(new Event('scroll'));
+  wait(20);
+};
+const reports = () => emit.mock.calls.map((call) => call[1]!);
+
+test('hiding the page reports the engaged time and the deepest scroll, for this page', () => {
+  start(); // 20 ms
+  wait(1960);
+  scrollTo(1000); // 20 ms; the bottom of the viewport at 2000 of 4000 px
+  wait(1000);
+  setVisible(false);
+  expect(emit).toHaveBeenCalledTimes(1);
+  expect(emit).toHaveBeenCalledWith('Page Engagement', {
+    touchpointKind: 'engagement',
+    engagedTime: 3000,
+    maxScrollDepth: 50,
+    url: 'http://localhost:3000/article?id=1',
+  });
+});
+
+test('time stops counting idleAfter ms after the last input, and resumes with the next', () => {
+  start();
+  wait(3980); // shown at 0: engaged until 5000
+  input('keydown'); // at 4000: engaged until 9000
+  wait(20_000);
+  input('pointerdown'); // at 24000: engaged until 29000
+  wait(2000);
+  setVisible(false);
+  expect(reports()[0]!.engagedTime).toBe(9000 + 2000);
+});
+
+test('the idleAfter option sets how long a visitor stays engaged without input', () => {
+  start({ idleAfter: 30_000 });
+  wait(19_980);
+  setVisible(false);
+  expect(reports()[0]!.engagedTime).toBe(20_000);
+});
+
+test('hidden time does not count; each report holds the time since the last one', () => {
+  start();
+  wait(1980);
+  setVisible(false);
+  wait(60_000);
+  setVisible(true);
+  wait(1500);
+  setVisible(false);
+  expect(reports().map((r) => r.engagedTime)).toEqual([2000, 1500]);
+});
+
+test('nothing is reported when nothing new happened: under 1 s more and no deeper scroll', () => {
+  start();
+  wait(1980);
+  setVisible(false);
+  setVisible(true);
+  wait(500);
+  setVisible(false);
+  window.dispatchEvent(new Event('pagehide'));
+  expect(emit).toHaveBeenCalledTimes(1);
+  // A deeper scroll is news even in a short visit, and the short time so far goes with it.
+  setVisible(true);
+  wait(180);
+  scrollTo(3000);
+  setVisible(false);
+  expect(emit).toHaveBeenCalledTimes(2);
+  expect(reports()[1]).toMatchObject({ engagedTime: 200 + 500, maxScrollDepth: 100 });
+});
+
+test('scrolling reads the position once a frame, never in the scroll handler', () => {
+  start();
+  scrollReads = 0;
+  scrollY = 500;
+  for (let i = 0; i < 30; i++) document.dispatchEvent(new Event('scroll'));
+  expect(scrollReads).toBe(0);
+  wait(20);
+  expect(scrollReads).toBe(1);
+  scrollY = 0;
+  document.dispatchEvent(new Event('scroll'));
+  wait(20);
+  setVisible(false);
+  expect(reports()[0]!.maxScrollDepth).toBe(38); // the deepest, 1500 of 4000, not the last
+});
+
+test('depth is measured against the height when reported, and never exceeds 100', () => {
+  start();
+  scrollTo(3000);
+  Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 8000 }); // more loaded
+  wait(1000);
+  setVisible(false);
+  expect(reports()[0]!.maxScrollDepth).toBe(50);
+  Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 600 }); // a short page
+  setVisible(true);
+  wait(1000);
+  setVisible(false);
+  expect(reports()[1]!.maxScrollDepth).toBe(100);
+});
+
+test('pagehide reports, and the visibilitychange that follows it adds nothing', () => {
+  start();
+  wait(2980);
+  window.dispatchEvent(new Event('pagehide'));
+  setVisible(false);
+  expect(reports()).toEqual([expect.objectContaining({ engagedTime: 3000, maxScrollDepth: 25 })]);
+});
+
+test('an SPA route change reports the route that was left, by its URL, and starts afresh', () => {
+  start();
+  scrollTo(2000);
+  wait(2960);
+  history.pushState(null, '', '/article?id=2');
+  wait(0);
+  expect(reports()).toEqual([
+    { touchpointKind: 'engagement', engagedTime: 3000, maxScrollDepth: 75, url: 'http://localhost:3000/article?id=1' },
+  ]);
+  scrollY = 0;
+  wait(1500);
+  setVisible(false);
+  expect(reports()[1]).toEqual({ touchpointKind: 'engagement', engagedTime: 1500, maxScrollDepth: 25, url: 'http://localhost:3000/article?id=2' });
+});
+
+test('a URL change that is not a new page (same path and query, another #fragment) reports nothing', () => {
+  start();
+  wait(2000);
+  history.replaceState(null, '', '/article?id=1#comments');
+  history.pushState(null, '', '/article?id=1');
+  wait(0);
+  expect(emit).not.toHaveBeenCalled();
+});
+
+test('with hash, a new #fragment is a new page', () => {
+  start({ hash: true });
+  wait(2000);
+  history.pushState(null, '', '/article?id=1#/settings');
+  wait(0);
+  expect(reports()[0]!.url).toBe('http://localhost:3000/article?id=1');
+});
+
+test('a page that was never shown (prerendered, then dropped) reports nothing', () => {
+  hidden = true;
+  start();
+  wait(5000);
+  window.dispatchEvent(new Event('pagehide'));
+  expect(emit).not.toHaveBeenCalled();
+});
+
+test('stop() reports what is new and removes every listener', () => {
+  start();
+  wait(1980);
+  stop!();
+  stop = undefined;
+  expect(emit).toHaveBeenCalledTimes(1);
+  input();
+  scrollTo(3000);
+  wait(5000);
+  setVisible(false);
+  window.dispatchEvent(new Event('pagehide'));
+  history.pushState(null, '', '/elsewhere');
+  wait(0);
+  expect(emit).toHaveBeenCalledTimes(1);
+});
+
+test('an emit that throws is reported to fail, never to the page', () => {
+  const error = new Error('boom');
+  emit.mockImplementation(() => {
+    throw error;
+  });
+  start();
+  wait(2000);
+  expect(() => setVisible(false)).not.toThrow();
+  expect(fail).toHaveBeenCalledWith(error);
+  fail.mockClear();
+  emit.mockReset();
+});
