@@ -6,7 +6,11 @@ import { serializeBatch } from './transport/serializeBatch';
 import { campaign } from './lib/campaign';
 import { guard } from './lib/guard';
 import { pageContext } from './lib/pageContext';
+import { jsonSafe } from './lib/jsonSafe';
+import { storage } from './lib/storage';
 import { uuid } from './lib/uuid';
+import { redact, type RedactOptions } from './privacy/redact';
+import { memoryQueue } from './queue/memoryQueue';
 import { idbQueue } from './queue/idbQueue';
 import { httpSend } from './transport/httpSend';
 import { version } from './version';
@@ -33,7 +37,26 @@ export interface TrackerOptions {
   send?: Send;
   /** Logs every touchpoint and every failure of touchtrail's own to the console. @default false */
   debug?: boolean;
+  /**
+   * The visitor's consent. While `pending`, touchpoints wait in memory only (nothing is written to storage,
+   * no identifier is kept) until `tracker.consent()` grants or denies; `denied` stores and sends nothing.
+   * @default 'granted'
+   */
+  consent?: ConsentState;
+  /**
+   * What Global Privacy Control or Do Not Track, when the browser sends either, changes: `storageless` tracks
+   * without writing anything to storage (no lasting identifier), `off` tracks nothing, `ignore` changes nothing.
+   * @default 'storageless'
+   */
+  privacySignals?: 'storageless' | 'off' | 'ignore';
+  /** Keeps personal data out of what touchtrail collects from the page; `false` turns it off. @default {} */
+  redact?: RedactOptions | false;
+  /** Sees every touchpoint last, after every processor: return it (changed or not), or null to drop it. */
+  beforeSend?: (touchpoint: Touchpoint) => Touchpoint | null;
 }
+
+/** A visitor's consent to tracking. */
+export type ConsentState = 'granted' | 'denied' | 'pending';
 
 /** A running tracker. */
 export interface Tracker {
@@ -47,27 +70,47 @@ export interface Tracker {
   flush(): Promise<void>;
   /** Stops every capture and listener, sending what is waiting first. */
   stop(): Promise<void>;
+  /** Records the visitor's consent: `granted` sends what waited, `denied` discards it and deletes what was stored. */
+  consent(state: ConsentState): void;
 }
 
 /** Starts a tracker: captures emit touchpoints, processors tag them, the queue keeps them, the transport sends them. */
 export const createTracker = (options: TrackerOptions): Tracker => {
   const collector = checkOptions(options);
-  const { processors = [], debug = false } = options;
+  const { debug = false, beforeSend, redact: redaction = {} } = options;
   const log = (...args: unknown[]) => debug && console.warn('touchtrail:', ...args);
   // touchtrail's own failures never reach the page: they are counted, and shown in debug mode.
   let failures = 0;
   const fail = (error: unknown) => (failures++, log(error));
-  const identity = createIdentity();
-  const delivery = createDelivery({
-    collector,
-    queue: options.queue || idbQueue(),
-    send: options.send || httpSend,
-    serialize: options.serialize || serializeBatch,
-    batchSize: options.batchSize || 20,
-    flushInterval: options.flushInterval ?? 2000,
-    maxBatchBytes: options.maxBatchBytes || 60_000,
-    fail,
-  });
+  // Global Privacy Control, or Do Not Track (still sent by some browsers, read where they keep it).
+  const signal =
+    options.privacySignals != 'ignore' &&
+    ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true ||
+      [navigator.doNotTrack, (window as { doNotTrack?: string }).doNotTrack].includes('1'));
+  const storageless = signal && options.privacySignals != 'off';
+  let consent: ConsentState = signal && !storageless ? 'denied' : options.consent || 'granted';
+  const identity = createIdentity(consent == 'granted' && !storageless);
+  const processors = [
+    ...(redaction ? [redact(redaction)] : []),
+    ...(options.processors || []),
+    ...(beforeSend ? [beforeSend] : []),
+  ];
+  // Created once consent is granted: before that, nothing may open IndexedDB (opening creates the database).
+  let delivery: ReturnType<typeof createDelivery> | undefined;
+  const deliver = () =>
+    (delivery ||= createDelivery({
+      collector,
+      queue: storageless ? memoryQueue() : options.queue || idbQueue(),
+      send: options.send || httpSend,
+      serialize: options.serialize || serializeBatch,
+      batchSize: options.batchSize || 20,
+      flushInterval: options.flushInterval ?? 2000,
+      maxBatchBytes: options.maxBatchBytes || 60_000,
+      fail,
+    }));
+  if (consent == 'granted') deliver();
+  // Touchpoints processed while consent is pending: in memory only, at most this many.
+  let held: Touchpoint[] = [];
   const library = { name: 'touchtrail', version };
   // Misuse is the site developer's to fix, so it is always shown, and ignored rather than thrown at the page.
   const misuse = (problem: string) => console.warn(`touchtrail: ${problem}; ignored.`);
@@ -84,6 +127,11 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     const out: Touchpoint[] = [];
     for (const [touchpoint, element] of burst) {
       try {
+        // Done here, not in track(): cycles, BigInts, DOM nodes and the like are the page's cost only once per burst.
+        touchpoint.properties = jsonSafe(touchpoint.properties, (path, why) =>
+          console.warn(`touchtrail: property ${path} of "${touchpoint.properties.touchpoint}" is ${why}; left out.`),
+        ) as Properties;
+        if (touchpoint.traits) touchpoint.traits = jsonSafe(touchpoint.traits, () => {}) as Properties;
         const c = touchpoint.context;
         c.sessionId = identity.session(Date.parse(touchpoint.timestamp), c.campaign && new URLSearchParams(c.campaign) + '');
         // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
@@ -96,10 +144,12 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         fail(error);
       }
     }
-    guard(delivery.add, fail)(out);
+    if (consent == 'granted') guard(deliver().add, fail)(out);
+    else if (consent == 'pending') held = held.concat(out).slice(-1000);
   };
 
   const record = (type: Touchpoint['type'], name: string, properties: Properties, element?: Element, traits?: Properties) => {
+    if (consent == 'denied') return;
     try {
       if (type === 'page') {
         // An SPA route change: the page before it is the referrer of this one and of what follows.
@@ -154,13 +204,34 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     },
     flush() {
       if (pending.length) process();
-      return delivery.flush();
+      return delivery ? delivery.flush() : Promise.resolve();
+    },
+    consent(state) {
+      if (!['granted', 'denied', 'pending'].includes(state)) return misuse(`consent() takes "granted", "denied" or "pending", got ${state}`);
+      // A privacy signal with privacySignals: 'off' outranks any consent.
+      if (consent == 'denied' && signal && !storageless) return;
+      consent = state;
+      if (state == 'granted') {
+        identity.persist(!storageless);
+        const waiting = held;
+        held = [];
+        guard(deliver().add, fail)(waiting);
+      } else if (state == 'denied') {
+        held = [];
+        identity.persist(false);
+        delivery?.stop();
+        delivery = undefined;
+        // What was stored is deleted: the queue's events, and the identity, session and journey notes.
+        const queue = storageless ? undefined : options.queue || idbQueue();
+        queue?.read().then(queue.remove, fail);
+        storage.clear('touchtrail.');
+      }
     },
     async stop() {
       stops.forEach((stop) => stop && guard(stop, fail)());
       if (pending.length) process();
-      await delivery.flush();
-      delivery.stop();
+      await delivery?.flush();
+      delivery?.stop();
     },
   };
 };

@@ -23,7 +23,8 @@ export interface ChatOpensOptions {
 //   queues calls made before the library has loaded.
 // - zendesk: developer.zendesk.com/api-reference/widget-messaging/web/core ("On Open"), zE('messenger:on', 'open',
 //   fn); for the Classic widget developer.zendesk.com/api-reference/widget/introduction, zE('webWidget:on', 'open',
-//   fn). A page runs one of the two widgets; the other's call does nothing.
+//   fn). A page runs one of the two widgets and both take zE, so both are called; the other widget's call is
+//   expected to be ignored (it may log a warning; not checked against live widgets).
 // - drift: devdocs.drift.com/docs/drift-events, drift.on('chatOpen', fn), queued by the snippet's stub;
 //   `sidebarOpen` is the legacy widget's name for it.
 // - hubspot: developers.hubspot.com/docs/api/conversation/chat-widget-sdk, HubSpotConversations.on(event, fn).

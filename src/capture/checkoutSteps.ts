@@ -27,7 +27,10 @@ export interface CheckoutStepsOptions {
   steps?: CheckoutStep[];
   /** The order confirmation page, as `CheckoutStep.url`: reaching it is `Order Completed`. @default undefined */
   confirmation?: string | RegExp;
-  /** The global name of the GA4 / Google Tag Manager data layer to read, or `false` to leave it alone. @default 'dataLayer' */
+  /**
+   * The global name of the GA4 / Google Tag Manager data layer to read, or `false` to leave it alone.
+   * @default 'dataLayer'
+   */
   dataLayer?: string | false;
 }
 
@@ -56,7 +59,8 @@ const GA4: Record<string, [string, string?, string?, number?]> = {
   view_item: ['Product Viewed'],
 };
 // GA4 parameters kept, as "ga4>segment" where Segment's name differs.
-const FIELDS = 'transaction_id>order_id value currency coupon shipping tax shipping_tier>shipping_method payment_type>payment_method';
+const FIELDS =
+  'transaction_id>order_id value currency coupon shipping tax shipping_tier>shipping_method payment_type>payment_method';
 
 const matches = (url: string | RegExp) =>
   url instanceof RegExp
@@ -97,7 +101,14 @@ export const checkoutSteps =
       } catch {}
     };
 
-    const checkout = (event: string, phase: string, step: number, stepName: string, properties?: Properties, element?: Element) => {
+    const checkout = (
+      event: string,
+      phase: string,
+      step: number,
+      stepName: string,
+      properties?: Properties,
+      element?: Element,
+    ) => {
       if (page != location.href) (page = location.href), (seen = {});
       if (stopped || seen[phase + step]) return;
       seen[phase + step] = 1;
@@ -111,12 +122,14 @@ export const checkoutSteps =
     const marked = (element: Element, event: string, phase: string) => {
       const step = +element.getAttribute(ATTRIBUTE)!;
       if (step > 0) {
-        const name = element.getAttribute(ATTRIBUTE + '-name') || (steps.find((s) => s.step == step) || { name: 'step ' + step }).name;
+        const name =
+          element.getAttribute(ATTRIBUTE + '-name') || (steps.find((s) => s.step == step) || { name: 'step ' + step }).name;
         checkout(event, phase, step, name, {}, element);
       }
     };
 
-    const scan = () => document.querySelectorAll(`[${ATTRIBUTE}]`).forEach((element) => marked(element, 'Checkout Step Viewed', 'v'));
+    const scan = () =>
+      document.querySelectorAll(`[${ATTRIBUTE}]`).forEach((element) => marked(element, 'Checkout Step Viewed', 'v'));
     const route = () => {
       steps.forEach((s) => matches(s.url) && checkout('Checkout Step Viewed', 'v', s.step, s.name));
       if (confirmation && matches(confirmation)) checkout('Order Completed', 'o', done, 'confirmation');
@@ -126,7 +139,8 @@ export const checkoutSteps =
     // A GTM push ({ event, ecommerce }, or without `ecommerce` where a tag set reads the parameters beside `event`)
     // or a gtag() call (its arguments: 'event', name, parameters).
     const read = (message: any) => {
-      const [name, data] = message[0] == 'event' ? [message[1], message[2]] : [message.event, message.ecommerce || message];
+      const [name, data] =
+        message[0] == 'event' ? [message[1], message[2]] : [message.event, message.ecommerce || message];
       const ga4 = GA4[name];
       if (!ga4) return;
       const [event, phase, stepName] = ga4;
@@ -137,7 +151,9 @@ export const checkoutSteps =
         price: item.price,
         quantity: item.quantity,
       }));
-      if (!phase) return products.forEach((product) => emit(event, { touchpointKind: 'product', ...product, currency: e.currency }));
+      if (!phase) {
+        return products.forEach((product) => emit(event, { touchpointKind: 'product', ...product, currency: e.currency }));
+      }
       const properties: Properties = { products };
       FIELDS.split(' ').forEach((field) => {
         const [from, to = from] = field.split('>') as [string, string?];
@@ -174,7 +190,9 @@ export const checkoutSteps =
       undo.push(
         on(navigation, 'navigate', (event: any) => {
           const to = event.destination;
-          if (!to.sameDocument && !event.downloadRequest && new URL(to.url).origin == location.origin) leaving = Date.now();
+          if (!to.sameDocument && !event.downloadRequest && new URL(to.url).origin == location.origin) {
+            leaving = Date.now();
+          }
         }, fail),
         // A navigation that a router took over is done, and the page is still here.
         on(navigation, 'navigatesuccess', () => (leaving = 0), fail),
@@ -189,7 +207,10 @@ export const checkoutSteps =
         // chain passes it on to push again.
         const known = new WeakSet<object>();
         const take = guard((message: unknown) => {
-          if (!stopped && message && typeof message == 'object' && !known.has(message)) known.add(message), read(message);
+          if (!stopped && message && typeof message == 'object' && !known.has(message)) {
+            known.add(message);
+            read(message);
+          }
         }, fail);
         // Wrapped, not replaced: GTM wraps push in turn when it loads (and so may others), keeping ours in the chain.
         const wrapped = function (this: unknown, ...messages: unknown[]) {

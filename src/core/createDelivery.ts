@@ -3,6 +3,7 @@ import { byteLength } from '../lib/byteLength';
 import { on } from '../lib/on';
 import { retryDelay } from '../lib/retryDelay';
 import { storage } from '../lib/storage';
+import { stringify } from '../lib/stringify';
 import { uuid } from '../lib/uuid';
 
 export interface DeliveryOptions {
@@ -211,7 +212,15 @@ export const createDelivery = (o: DeliveryOptions) => {
     const added: QueuedEvent[] = [];
     for (const event of events) {
       try {
-        added.push({ key: [Date.now(), sequence++, event.messageId], tab, event, bytes: byteLength(JSON.stringify(event)) });
+        let bytes = byteLength(stringify(event));
+        // An event that could never fit in a request is cut down to what names it, rather than sent broken.
+        if (bytes > o.maxBatchBytes - 1000) {
+          const { touchpoint, touchpointKind, stage, channel, momentOfTruth } = event.properties;
+          event.properties = { touchpoint, touchpointKind, stage, channel, momentOfTruth, truncated: true };
+          bytes = byteLength(stringify(event));
+          console.warn(`touchtrail: "${touchpoint}" was larger than a request may be; its properties were left out.`);
+        }
+        added.push({ key: [Date.now(), sequence++, event.messageId], tab, event, bytes });
       } catch (error) {
         o.fail(error);
       }

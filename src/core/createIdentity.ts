@@ -6,36 +6,46 @@ const SESSION_TIMEOUT = 30 * 60_000;
 /**
  * Who the visitor is: an anonymous id that lasts, the user id given to `identify`, and the current session.
  * Kept in localStorage rather than IndexedDB because every event needs them synchronously; where storage is
- * blocked they last as long as the page.
+ * blocked, or may not be written (consent pending, a privacy signal), they last as long as the page.
  */
-export const createIdentity = (prefix = 'touchtrail') => {
+export const createIdentity = (persist: boolean, prefix = 'touchtrail') => {
   const key = (name: string) => `${prefix}.${name}`;
-  let anonymousId = storage.get(key('aid'));
-  if (!anonymousId) storage.set(key('aid'), (anonymousId = uuid()));
-  let userId = storage.get(key('uid')) || null;
-  let session = '';
+  const memory: Record<string, string> = {};
+  const read = (name: string) => memory[name] ?? storage.get(key(name));
+  const write = (name: string, value: string) => {
+    memory[name] = value;
+    if (persist) storage.set(key(name), value);
+  };
+  const anonymousId = read('aid') || uuid();
+  write('aid', anonymousId);
+  memory.uid = read('uid') || '';
 
   return {
     anonymousId,
     get userId() {
-      return userId;
+      return memory.uid || null;
     },
     set userId(id: string | null) {
-      userId = id;
-      storage.set(key('uid'), id || '');
+      write('uid', id || '');
     },
     /**
      * The session of a touchpoint at `time`: a new one after 30 idle minutes, or when a visitor arrives from
      * another campaign. Read from storage each time, so that the tabs of one visitor share their session.
      */
     session(time: number, campaign = ''): string {
-      let [id, lastSeen, sessionCampaign] = (storage.get(key('session')) || session).split(' ');
+      // Storage first: another tab may have moved the session on.
+      let [id, lastSeen, sessionCampaign] = ((persist && storage.get(key('session'))) || memory.session || '').split(' ');
       if (!id || time - +lastSeen! > SESSION_TIMEOUT || (campaign && campaign !== sessionCampaign)) {
         id = uuid();
         sessionCampaign = campaign;
       }
-      storage.set(key('session'), (session = `${id} ${time} ${sessionCampaign || ''}`));
+      write('session', `${id} ${time} ${sessionCampaign || ''}`);
       return id;
+    },
+    /** Starts (or stops) keeping identity in storage; starting writes what was kept in memory so far. */
+    persist(on: boolean) {
+      persist = on;
+      if (on) for (const name in memory) storage.set(key(name), memory[name]!);
     },
   };
 };

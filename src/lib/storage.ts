@@ -17,4 +17,10 @@ export const storage = {
       // Identity then lasts as long as the page does.
     }
   },
+  /** Removes every key that starts with `prefix`. */
+  clear(prefix: string): void {
+    try {
+      Object.keys(localStorage).forEach((key) => key.startsWith(prefix) && localStorage.removeItem(key));
+    } catch {}
+  },
 };

@@ -2,6 +2,8 @@
 // starts a tracker with every capture, replays the calls the stub snippet queued, and takes the stub's place.
 import type { Tracker } from '../createTracker';
 import { createTracker } from '../createTracker';
+import { chatOpens } from '../capture/chatOpens';
+import { checkoutSteps } from '../capture/checkoutSteps';
 import { engagement } from '../capture/engagement';
 import { forms } from '../capture/forms';
 import { linkClicks, type LinkType } from '../capture/linkClicks';
@@ -19,6 +21,13 @@ try {
   // Every capture is on unless its data- attribute says "false".
   const on = (name: string) => data[name] !== 'false';
   const hash = data.hash === 'true';
+  const json = (name: string) => {
+    try {
+      return data[name] ? JSON.parse(data[name]!) : undefined;
+    } catch {
+      console.warn(`touchtrail: data-${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is not valid JSON; ignored.`);
+    }
+  };
   const tracker = createTracker({
     collector: data.collector!,
     captures: [
@@ -34,6 +43,16 @@ try {
         : []),
       ...(on('forms') ? [forms({ countPrevented: data.formsCountPrevented === 'true' })] : []),
       ...(on('engagement') ? [engagement({ hash })] : []),
+      ...(on('checkout')
+        ? [
+            checkoutSteps({
+              steps: json('checkoutSteps'),
+              confirmation: data.checkoutConfirmation,
+              dataLayer: data.dataLayer === 'false' ? false : data.dataLayer,
+            }),
+          ]
+        : []),
+      ...(on('chat') ? [chatOpens({ launcher: data.chatLauncher })] : []),
     ],
     batchSize: number(data.batchSize),
     flushInterval: number(data.flushInterval),

@@ -1,0 +1,48 @@
+import type { Capture } from '../types';
+import { on } from '../lib/on';
+import { touchpointAttributes } from '../lib/touchpointAttributes';
+
+/** Options of `taggedClicks`. */
+export interface TaggedClicksOptions {
+  /**
+   * Also record clicks on links that carry `data-touchpoint` themselves. Leave it off with `linkClicks`, which
+   * records those (its `Link Clicked` takes the link's `data-touchpoint*` attributes, name and stage included, and
+   * adds `href` and `linkType`); turn it on when `linkClicks` does not run.
+   * @default false
+   */
+  links?: boolean;
+}
+
+/**
+ * Captures clicks on elements a marketer tagged in markup: a click on an element with `data-touchpoint="Name"`, or
+ * on anything inside one, is a touchpoint of that name (`touchpointKind: 'tagged'`), with the element's
+ * `data-touchpoint*` attributes as properties: `data-touchpoint-stage` its stage, `data-touchpoint-moment-of-truth`
+ * a moment of truth, any other `data-touchpoint-x` a property `x`. The nearest tagged element names the click.
+ *
+ * Skipped: clicks in or under `data-touchpoint-ignore`, a bare `data-touchpoint` (it marks, but does not name), and
+ * a tagged link (`<a href>`, `<area href>`) unless `links` is on, because `linkClicks` records it. A link inside a
+ * tagged element is two things the visitor did at once, and gives two touchpoints: the tagged element's, and
+ * `linkClicks`'s `Link Clicked` for where the link leads.
+ */
+export const taggedClicks =
+  ({ links = false }: TaggedClicksOptions = {}): Capture =>
+  (emit, fail) =>
+    // On window in the capture phase: the first to see the click, before any handler of the page can stop it.
+    on(
+      window,
+      'click',
+      (event: MouseEvent) => {
+        // composedPath, unlike target, reaches into open shadow roots.
+        const path = event.composedPath() as Element[];
+        const tagged = path.find((node) => node.getAttribute?.('data-touchpoint'));
+        if (!tagged || path.some((node) => node.hasAttribute?.('data-touchpoint-ignore')) || (!links && tagged.matches('a[href],area[href]'))) return;
+        const properties = touchpointAttributes(tagged);
+        emit(
+          properties.touchpoint as string,
+          { ...properties, touchpointKind: 'tagged' },
+          { stage: properties.stage as string | undefined, momentOfTruth: properties.momentOfTruth === true, element: tagged },
+        );
+      },
+      fail,
+      true,
+    );

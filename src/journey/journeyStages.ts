@@ -1,0 +1,132 @@
+import type { Processor, Touchpoint } from '../types';
+import type { Rules } from './parseRules';
+import { defaultStages } from '../lib/defaultStages';
+import { derive } from '../lib/derive';
+import { matchPath } from '../lib/matchPath';
+import { storage } from '../lib/storage';
+
+/** Options of `journeyStages`. */
+export interface JourneyStagesOptions {
+  /**
+   * The site's stages, first to last: rename, drop or reorder the defaults. A rules document's own `stages` wins
+   * over these once it has loaded.
+   * @default ['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy']
+   */
+  stages?: string[];
+  /**
+   * Where the built-in defaults go when stages are renamed or dropped: `{ decision: 'buy', purchase: 'buy' }` puts
+   * checkout steps and orders in `buy`; `null` switches a default off. A default whose stage is neither listed nor
+   * mapped does not apply.
+   * @default {} (each default stage is itself, when listed)
+   */
+  defaults?: Record<string, string | null>;
+  /**
+   * Marketer rules (see `parseRules`), or a promise of them such as `loadRules(url)`: applied from the moment it
+   * resolves. Touchpoints processed before that get explicit stages and the built-in defaults only.
+   * @default no rules
+   */
+  rules?: Rules | Promise<Rules>;
+}
+
+const KEY = 'touchtrail.stage';
+
+// A page reached from an ad: a paid utm_medium (GA4's paid pattern and its display media) or an ad click id.
+const AD = /[?&](utm_medium=(\w*cp|ppc|paid|display|banner|retarg)|\w*cl(i|k)id=|\w*braid=|li_fat_id=|epik=|rdt_cid=|sccid=)/i;
+
+// The built-in default stage of a touchpoint, first match wins, tested against " ad" + path for a page view (so a
+// paid landing is awareness whatever the page) and "event kind linkType href" for the rest.
+const DEFAULTS: [string, RegExp][] = [
+  ['awareness', /^ ad/],
+  ['purchase', /^Order Completed/],
+  ['decision', / checkout_step/],
+  ['advocacy', /review|refer|invite|share|trustpilot/i],
+  ['retention', /account|help|support|chat|faq|login|sign-?in|docs?\b/i],
+  ['consideration', /product|pricing|plans|compar|feature|\bvs\b/i],
+];
+
+/**
+ * Sets `properties.stage` on every touchpoint, from (first found wins) an explicit stage (`data-touchpoint-stage`,
+ * `track()`'s `stage`), a marketer rule, the built-in default for its kind, or else the furthest stage the visitor
+ * has reached (the first stage for a new visitor); `properties.stageFrom` says which: `explicit`, `rule`, `default`,
+ * `journey`. Also sets `interaction` (`indirect` for what the visitor only saw: page views, engagement, `… Viewed`,
+ * an abandoned checkout; `direct` for what they did), rule names and `momentOfTruth`.
+ *
+ * The furthest stage reached is remembered across visits; a touchpoint further than it is followed by a
+ * `Journey Stage Reached` touchpoint (`touchpointKind: 'stage_reached'`, `from`, `to`, `cause: { name, messageId }`).
+ * Put it before `channels()` so that those touchpoints get a channel too.
+ */
+export const journeyStages = (options: JourneyStagesOptions = {}): Processor => {
+  let rules: Rules = {};
+  const use = (loaded?: Rules) => loaded && (rules = loaded);
+  const given = options.rules;
+  if (given && typeof (given as Promise<Rules>).then == 'function') (given as Promise<Rules>).then(use, () => {});
+  else use(given as Rules | undefined);
+  // localStorage rather than IndexedDB: a processor is synchronous, and so must be reading where the visitor is.
+  // Where storage is blocked, the journey lasts as long as the page.
+  let memory: string | null = null;
+
+  return (t: Touchpoint, element?: Element) => {
+    // The tracker drops a touchpoint whose processor throws: a journey problem must cost the stage, not the touchpoint.
+    try {
+      const p = t.properties;
+      if (p.touchpointKind == 'stage_reached') return t;
+      const stages = rules.stages || options.stages || defaultStages;
+      const defaults = { ...options.defaults, ...rules.defaults };
+      const page = t.context.page;
+      const listed = (stage: unknown) => stages.includes(stage as string);
+      const closest = (selector: string) => {
+        try {
+          return element?.closest(selector);
+        } catch {} // a selector the browser cannot parse matches nothing
+      };
+      const matching = (rules.touchpoints || []).filter(
+        (r) =>
+          (!r.selector || closest(r.selector)) &&
+          (!r.url || matchPath(r.url, page.path)) &&
+          (!r.event || r.event == t.event || r.event == p.touchpoint) &&
+          (!r.kind || r.kind == p.touchpointKind) &&
+          (!r.utmMedium || r.utmMedium == t.context.campaign?.medium),
+      );
+      const furthest = storage.get(KEY) || memory;
+      const at = stages.indexOf(furthest!);
+
+      const explicit = p.stage || p.touchpointStage;
+      delete p.touchpointStage;
+      if (explicit && !listed(explicit)) console.warn(`touchtrail: stage "${explicit}" is not one of "${stages.join('", "')}"; ignored.`);
+      const described =
+        t.type == 'page' ? (AD.test(page.search) ? ' ad' : '') + page.path : [t.event, p.touchpointKind, p.linkType, p.href].join(' ');
+      const [stage, from] = [
+        [explicit, 'explicit'],
+        [matching.map((r) => r.stage).find(listed), 'rule'],
+        [DEFAULTS.map(([d, test]) => test.test(described) && (d in defaults ? defaults[d] : d)).find(listed), 'default'],
+      ].find(([s]) => listed(s)) || [stages[Math.max(at, 0)], 'journey'];
+      p.stage = stage;
+      p.stageFrom = from;
+
+      // A name from markup or code (anything but the event's own name) wins over a rule's.
+      const name = matching.find((r) => r.name)?.name;
+      if (name && p.touchpoint == (t.event || 'Page View')) p.touchpoint = name;
+      const moment = p.momentOfTruth ?? matching.find((r) => r.momentOfTruth != null)?.momentOfTruth;
+      if (moment && moment != 'false') p.momentOfTruth = true;
+      else delete p.momentOfTruth;
+      p.interaction ||=
+        t.type == 'page' || p.touchpointKind == 'engagement' || / Viewed$|^Checkout Abandoned$/.test(t.event!) ? 'indirect' : 'direct';
+
+      const to = stages.indexOf(stage as string);
+      if (to <= at) return t;
+      storage.set(KEY, (memory = stage as string));
+      return [
+        t,
+        derive(t, 'Journey Stage Reached', {
+          touchpointKind: 'stage_reached',
+          stage,
+          from: at < 0 ? null : furthest,
+          to: stage,
+          cause: { name: p.touchpoint, messageId: t.messageId },
+        }),
+      ];
+    } catch {
+      return t;
+    }
+  };
+};

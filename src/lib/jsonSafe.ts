@@ -1,0 +1,53 @@
+/**
+ * A copy of `value` that JSON and IndexedDB take as they are: dates become ISO strings, BigInts strings;
+ * functions, symbols, DOM nodes, cycles and what lies too deep are left out, each reported to `dropped`
+ * with its path; long strings and long arrays are cut.
+ */
+export const jsonSafe = (value: unknown, dropped: (path: string, why: string) => void, path = '', depth = 0, seen: unknown[] = []): unknown => {
+  switch (typeof value) {
+    case 'string':
+      return value.length > 8192 ? value.slice(0, 8192) + '…' : value;
+    case 'number':
+      return isFinite(value) ? value : null;
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return String(value);
+    case 'undefined':
+      return undefined;
+    case 'object':
+      if (value === null) return null;
+      if (value instanceof Date) return isNaN(+value) ? null : value.toISOString();
+      // Decimal, Temporal and the like say how they want to be sent.
+      if (typeof (value as { toJSON?: unknown }).toJSON == 'function' && depth < 8) {
+        try {
+          return jsonSafe((value as { toJSON(): unknown }).toJSON(), dropped, path, depth + 1, seen);
+        } catch {
+          return dropped(path, 'a toJSON that throws');
+        }
+      }
+      if (typeof (value as Node).nodeType == 'number') return dropped(path, 'a DOM node');
+      if (seen.includes(value)) return dropped(path, 'a circular reference');
+      if (depth > 8) return dropped(path, 'nested too deep');
+      seen = [...seen, value];
+      if (Array.isArray(value)) {
+        return value.slice(0, 1000).map((item, i) => jsonSafe(item, dropped, `${path}[${i}]`, depth + 1, seen) ?? null);
+      }
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(value).slice(0, 500)) {
+        let item: unknown;
+        try {
+          item = (value as Record<string, unknown>)[key];
+        } catch {
+          // A getter that throws: a hostile or broken object.
+          dropped(`${path}.${key}`, 'a getter that throws');
+          continue;
+        }
+        const safe = jsonSafe(item, dropped, path ? `${path}.${key}` : key, depth + 1, seen);
+        if (safe !== undefined) copy[key] = safe;
+      }
+      return copy;
+    default:
+      return dropped(path, `a ${typeof value}`);
+  }
+};
