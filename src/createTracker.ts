@@ -185,11 +185,16 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     }
   };
 
-  const track: Emit = (event, properties, trackOptions = {}) => {
-    if (typeof event != 'string' || !event) return misuse(`track() needs an event name, got ${event}`);
-    if (properties != null && typeof properties != 'object') return misuse(`track("${event}") takes properties as an object`);
-    const { stage, momentOfTruth, element, type = 'track' } = trackOptions;
-    record(type, event, { ...properties, ...(stage && { stage }), ...(momentOfTruth && { momentOfTruth }) }, element);
+  const track: Emit = (event, properties, trackOptions) => {
+    // Nothing here may throw at the page: a Symbol for a name, a getter that throws, options that are null.
+    try {
+      if (typeof event != 'string' || !event) return misuse(`track() needs an event name, got a ${typeof event}`);
+      if (properties != null && typeof properties != 'object') return misuse(`track("${event}") takes properties as an object`);
+      const { stage, momentOfTruth, element, type = 'track' } = trackOptions || {};
+      record(type, event, { ...properties, ...(stage && { stage }), ...(momentOfTruth && { momentOfTruth }) }, element);
+    } catch (error) {
+      fail(error);
+    }
   };
 
   const stops = (options.captures || []).map((capture) => guard(capture, fail)(track, fail));
@@ -198,9 +203,9 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     track,
     page: (properties) => track('Page View', properties, { type: 'page' }),
     identify(userId, traits) {
-      if (typeof userId != 'string' || !userId) return misuse(`identify() needs a user id, got ${userId}`);
+      if (typeof userId != 'string' || !userId) return misuse(`identify() needs a user id, got a ${typeof userId}`);
       identity.userId = userId;
-      record('identify', 'Identify', {}, undefined, { ...traits });
+      guard(() => record('identify', 'Identify', {}, undefined, { ...traits }), fail)();
     },
     flush() {
       if (pending.length) process();

@@ -42,7 +42,12 @@ export const checkOptions = (options: TrackerOptions): string => {
     } catch {}
     if (!ok) {
       const expected = typeof rule == 'string' ? rule : `a whole number from ${rule[0]} to ${rule[1]}`;
-      throw new TypeError(`touchtrail: option "${name}" must be ${expected}, got ${JSON.stringify(value)}`);
+      let shown: string = typeof value;
+      try {
+        // A function shows as its type; a cycle or a BigInt cannot be shown as JSON, and must not hide the message.
+        shown = typeof value == 'function' ? shown : JSON.stringify(value) ?? shown;
+      } catch {}
+      throw new TypeError(`touchtrail: option "${name}" must be ${expected}, got ${shown}`);
     }
   }
   return new URL(options.collector, location.href).href;

@@ -75,7 +75,7 @@ export const createDelivery = (o: DeliveryOptions) => {
   // The oldest events that fit in one request, skipping those already in one.
   const take = (from: QueuedEvent[]): QueuedEvent[] => {
     const chunk: QueuedEvent[] = [];
-    let bytes = 64; // the batch's own keys and sentAt
+    let bytes = 128; // the batch's own keys: sentAt, and the dropped and failed counts
     for (const e of from) {
       if (inflight.has(e)) continue;
       if (chunk.length && bytes + e.bytes + 1 > o.maxBatchBytes) break;
@@ -85,7 +85,7 @@ export const createDelivery = (o: DeliveryOptions) => {
     return chunk;
   };
 
-  const body = (chunk: QueuedEvent[], reported = { dropped, failed }) =>
+  const body = (chunk: QueuedEvent[], reported = { dropped: 0, failed: 0 }) =>
     o.serialize(
       chunk.map((e) => e.event),
       reported,
@@ -115,7 +115,9 @@ export const createDelivery = (o: DeliveryOptions) => {
 
   // Sends a chunk and settles it by the answer: true when the collector took it (or refused it for good).
   const deliver = async (chunk: QueuedEvent[], unloading: boolean): Promise<boolean> => {
+    // Losses are reported by one request at a time: taken out now, put back if this request fails.
     const reported = { dropped, failed };
+    dropped = failed = 0;
     const keep = unloading && !healthy();
     chunk.forEach((e) => inflight.add(e));
     arm();
@@ -131,6 +133,8 @@ export const createDelivery = (o: DeliveryOptions) => {
     // 408 and 429 say "later"; any other 4xx says the batch will never be accepted, so retrying it is pointless.
     const final = (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 408 && status !== 429);
     if (!final) {
+      dropped += reported.dropped;
+      failed += reported.failed;
       if (!unloading) {
         retryAt = Date.now() + retryDelay(++attempt, answer.retryAfter);
         clearTimeout(timer);
@@ -141,11 +145,10 @@ export const createDelivery = (o: DeliveryOptions) => {
       return false;
     }
     if (status >= 300) {
-      failed += chunk.length;
+      // Refused, with the counts it carried: those go with the next request, and this batch joins them.
+      dropped += reported.dropped;
+      failed += reported.failed + chunk.length;
       o.fail(new Error(`collector refused ${chunk.length} events with HTTP ${status}; they are dropped`));
-    } else {
-      dropped -= reported.dropped;
-      failed -= reported.failed;
     }
     if (!unloading) attempt = 0;
     mine = mine.filter((e) => !chunk.includes(e));
@@ -170,14 +173,16 @@ export const createDelivery = (o: DeliveryOptions) => {
       storage.set(SENT, (storage.get(SENT) || '').split(' ').filter((id) => !done.has(id)).join(' '));
     }
     for (let chunk = take(rest); chunk.length && Date.now() >= retryAt; chunk = take(rest)) {
-      if (!(await deliver(chunk, false))) break;
+      // Not taken: the retry that deliver() scheduled tries the backlog again too.
+      if (!(await deliver(chunk, false))) return void (backlogAt = 0);
       rest = rest.slice(chunk.length);
     }
   };
 
   const run = async () => {
-    // Persisted before sent: at worst a stored event is sent twice, never lost. A queue that failed counts as done.
-    await persisted;
+    // Persisted before sent: at worst a stored event is sent twice, never lost. A queue that failed counts as done,
+    // and so does one still silent after 3 s: the events are in memory, and go from there.
+    await Promise.race([persisted, new Promise((resolve) => setTimeout(resolve, 3000))]);
     while (!stopped && Date.now() >= retryAt) {
       const chunk = take(mine);
       if (!chunk.length || !(await deliver(chunk, false))) break;
@@ -227,7 +232,7 @@ export const createDelivery = (o: DeliveryOptions) => {
     }
     if (!added.length) return;
     mine.push(...added);
-    if (mine.length > MAX_IN_MEMORY) mine.splice(0, mine.length - MAX_IN_MEMORY);
+    if (mine.length > MAX_IN_MEMORY) dropped += mine.splice(0, mine.length - MAX_IN_MEMORY).length;
     const saving = unsaved.concat(added);
     unsaved = [];
     persisted = queued(() => o.queue.push(saving)).then(

@@ -40,14 +40,17 @@ export const idbQueue = ({
 
   // Stores `added` in one transaction, then drops the oldest until within bounds; `room` drops that many
   // more first, to make space after the browser said the storage quota was full.
-  const save = (added: QueuedEvent[], room = 0) =>
+  const save = (burst: QueuedEvent[], room = 0) =>
     run('readwrite', async (events) => {
+      // A burst larger than the bounds on its own keeps only its newest events.
+      let added = burst.slice(-maxEvents);
+      while (added.length > 1 && added.reduce((sum, e) => sum + e.bytes, 0) > maxBytes) added = added.slice(1);
+      let dropped = burst.length - added.length;
       let bytes = ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
       let count = (await promisifyRequest(events.count(records()))) + added.length;
       added.forEach((e) => (bytes += e.bytes));
       // The store was empty: start the total afresh, so that drift from removals counted twice cannot last.
       if (count == added.length) bytes = added.reduce((sum, e) => sum + e.bytes, 0);
-      let dropped = 0;
       const over = () => room > 0 || count > maxEvents || bytes > maxBytes;
       if (over()) {
         const cursor = events.openCursor(records());
@@ -67,6 +70,8 @@ export const idbQueue = ({
       }
       for (const e of added) events.put(e, e.key);
       events.put(Math.max(0, bytes), TOTAL);
+      // Stored means committed: a quota error arrives as an abort at commit, after every put succeeded.
+      await promisifyRequest(events.transaction);
       return dropped;
     });
 
@@ -88,6 +93,7 @@ export const idbQueue = ({
         // An event removed twice (by two tabs) is subtracted twice: the total errs low, so the bound errs loose,
         // and it is reset when the store next empties.
         events.put(Math.max(0, bytes), TOTAL);
+        await promisifyRequest(events.transaction);
       }),
   };
 };

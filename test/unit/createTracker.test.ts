@@ -437,7 +437,7 @@ describe('track() with bad input', () => {
   // itself throws a TypeError for a Symbol or an object without a prototype, so track() throws at the page,
   // although the Tracker type promises "Never throws: bad input is reported in the console and ignored".
   // Expected: a warning and nothing recorded. (identify() has the same `${userId}`.)
-  test.fails.each([
+  test.each([
     ['a Symbol as name', [Symbol('signup')]],
     ['a null-prototype object as name', [Object.create(null)]],
   ])('%s: warns, never throws', (_, args) => {
@@ -445,7 +445,7 @@ describe('track() with bad input', () => {
     expect(() => (tracker.track as any)(...args)).not.toThrow();
   });
 
-  test.fails('identify(Symbol()) warns, never throws', () => {
+  test('identify(Symbol()) warns, never throws', () => {
     const { tracker } = makeTracker();
     expect(() => tracker.identify(Symbol('user') as any)).not.toThrow();
   });
@@ -454,12 +454,12 @@ describe('track() with bad input', () => {
   // `const { stage, … } = trackOptions` throws "Cannot destructure property 'stage' of null" at the page. Likewise
   // `{ ...properties }` runs outside record()'s try, so properties with a throwing getter (a Proxy, a lazy model
   // object) throw at the page. Expected: never throw; warn or ignore.
-  test.fails('track(name, properties, null) never throws', () => {
+  test('track(name, properties, null) never throws', () => {
     const { tracker } = makeTracker();
     expect(() => tracker.track('Event', {}, null as any)).not.toThrow();
   });
 
-  test.fails('properties with a getter that throws never make track() throw', () => {
+  test('properties with a getter that throws never make track() throw', () => {
     const { tracker } = makeTracker();
     const model = {
       get price(): number {
@@ -583,7 +583,7 @@ describe('delivery through the tracker', () => {
   // BUG: src/core/createDelivery.ts, run(): `await persisted` waits for queue.push without any limit (see
   // createDelivery.test.ts). With a queue that never answers, nothing is sent until the page is hidden, and
   // tracker.flush() and tracker.stop() never resolve.
-  test.fails('a queue whose push never settles: flush() still resolves and the events are delivered from memory', async () => {
+  test('a queue whose push never settles: flush() still resolves and the events are delivered from memory', async () => {
     const queue: Queue = { push: () => new Promise<number>(() => {}), read: async () => [], remove: async () => {} };
     const { tracker, send } = makeTracker({ queue });
     tracker.track('Kept in memory');

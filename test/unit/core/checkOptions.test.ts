@@ -103,13 +103,13 @@ describe('invalid options', () => {
   // for a value with a cycle (a store object, a DOM node, a class instance) or a BigInt. The developer then gets
   // "Converting circular structure to JSON" (or "Do not know how to serialize a BigInt") instead of the error that
   // names the wrong option. Expected: the TypeError naming the option, whatever the value.
-  test.fails('a wrong value that JSON cannot show (a cycle) still gets the error that names the option', () => {
+  test('a wrong value that JSON cannot show (a cycle) still gets the error that names the option', () => {
     const store: Record<string, unknown> = { name: 'my store' };
     store.self = store;
     expect(() => checkOptions({ collector, queue: store as any })).toThrow(/"queue"/);
   });
 
-  test.fails('a BigInt value still gets the error that names the option', () => {
+  test('a BigInt value still gets the error that names the option', () => {
     expect(() => checkOptions({ collector, batchSize: 10n as any })).toThrow(/"batchSize"/);
   });
 

@@ -86,14 +86,14 @@ describe('idbQueue', () => {
   // then stores the whole burst anyway: the queue ends above maxEvents/maxBytes and push resolves to 0, so the
   // loss of the overflow is never reported either. Expected (as memoryQueue does, and as the Queue contract
   // says): keep the newest that fit and resolve to how many were dropped.
-  test.fails('a single push larger than maxEvents keeps only the newest and counts the rest', async () => {
+  test('a single push larger than maxEvents keeps only the newest and counts the rest', async () => {
     const queue = idbQueue({ database: freshDatabase(), maxEvents: 3 });
     const events = [0, 1, 2, 3, 4].map((i) => event(1000 + i, 0));
     expect(await queue.push(events)).toBe(2);
     expect(ids(await queue.read())).toEqual(ids(events.slice(2)));
   });
 
-  test.fails('a single push larger than maxBytes keeps only the newest that fit and counts the rest', async () => {
+  test('a single push larger than maxBytes keeps only the newest that fit and counts the rest', async () => {
     const queue = idbQueue({ database: freshDatabase(), maxBytes: 250 });
     const events = [0, 1, 2].map((i) => event(1000 + i, 0, 'tab', 100));
     expect(await queue.push(events)).toBe(1);
@@ -134,7 +134,7 @@ describe('idbQueue', () => {
   // shows up this way, as QuotaExceededError on the request and an abort) never rejects push: createDelivery then
   // neither keeps the events as `unsaved` nor evicts for quota (that branch only sees errors thrown
   // synchronously). Expected: push resolves after the transaction's complete event and rejects on abort.
-  test.fails('push settles with the transaction: one that aborts (quota at commit) rejects', async () => {
+  test('push settles with the transaction: one that aborts (quota at commit) rejects', async () => {
     const queue = idbQueue({ database: freshDatabase() });
     const put = IDBObjectStore.prototype.put;
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: any, key?: IDBValidKey) {
