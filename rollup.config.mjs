@@ -1,6 +1,21 @@
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+// Subresource Integrity for the script-tag build: written beside it, and into the README's snippet, so that the
+// snippet a site copies always matches the file it loads.
+const integrity = () => ({
+  name: 'integrity',
+  writeBundle({ file }) {
+    const sri = `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
+    writeFileSync(`${file}.sri`, sri + '\n');
+    const readme = readFileSync('README.md', 'utf8');
+    const updated = readme.replace(/integrity="sha384-[^"]*"/g, `integrity="${sri}"`);
+    if (updated !== readme) writeFileSync('README.md', updated);
+  },
+});
 
 // Internal properties that start with _ are renamed by the minifier (as web-vitals and preact do).
 const minify = terser({ compress: { passes: 2 }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } });
@@ -17,6 +32,11 @@ export default [
   {
     input: 'src/script/tag.ts',
     output: { file: 'dist/touchtrail.min.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), typescript({ noEmitOnError: true, declaration: false, outDir: 'dist', include: ['src/**/*'] }), minify],
+    plugins: [
+      resolve({ browser: true }),
+      typescript({ noEmitOnError: true, declaration: false, outDir: 'dist', include: ['src/**/*'] }),
+      minify,
+      integrity(),
+    ],
   },
 ];

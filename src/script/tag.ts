@@ -1,6 +1,6 @@
 // The script-tag build: the only module with side effects. It reads its options from its own <script> tag,
 // starts a tracker with every capture, replays the calls the stub snippet queued, and takes the stub's place.
-import type { Tracker } from '../createTracker';
+import type { ConsentState, Tracker, TrackerOptions } from '../createTracker';
 import { createTracker } from '../createTracker';
 import { chatOpens } from '../capture/chatOpens';
 import { checkoutSteps } from '../capture/checkoutSteps';
@@ -57,6 +57,9 @@ try {
     batchSize: number(data.batchSize),
     flushInterval: number(data.flushInterval),
     debug: data.debug === 'true',
+    consent: data.consent as ConsentState | undefined,
+    privacySignals: data.privacySignals as TrackerOptions['privacySignals'],
+    redact: data.redact === 'false' ? false : { allowParams: list(data.allowParams) },
   });
   const call = (method: unknown, ...args: unknown[]) => {
     const fn = tracker[method as keyof Tracker] as ((...a: unknown[]) => unknown) | undefined;
