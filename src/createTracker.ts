@@ -136,7 +136,9 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         c.sessionId = identity.session(Date.parse(touchpoint.timestamp), c.campaign && new URLSearchParams(c.campaign) + '');
         // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
         let kept = [touchpoint];
-        for (const processor of processors) kept = kept.flatMap((t) => processor(t, element) || []);
+        // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.
+        const persist = consent == 'granted' && !storageless;
+        for (const processor of processors) kept = kept.flatMap((t) => processor(t, element, persist) || []);
         kept.forEach((t) => log(t.type, t.properties.touchpoint, t));
         out.push(...kept);
       } catch (error) {
@@ -191,7 +193,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
       if (typeof event != 'string' || !event) return misuse(`track() needs an event name, got a ${typeof event}`);
       if (properties != null && typeof properties != 'object') return misuse(`track("${event}") takes properties as an object`);
       const { stage, momentOfTruth, element, type = 'track' } = trackOptions || {};
-      record(type, event, { ...properties, ...(stage && { stage }), ...(momentOfTruth && { momentOfTruth }) }, element);
+      record(type, event, { ...properties, ...(stage && { stage }), ...(momentOfTruth != null && { momentOfTruth }) }, element);
     } catch (error) {
       fail(error);
     }

@@ -69,9 +69,11 @@ export type Capture = (emit: Emit, fail: Fail) => () => void;
 
 /**
  * Changes a touchpoint, drops it (returns `null`), or adds touchpoints after it (returns an array, the touchpoint
- * first; see `derive`). Synchronous; the processors after it see every touchpoint it returns.
+ * first; see `derive`). Synchronous; the processors after it see every touchpoint it returns. `persist` is false
+ * while the visitor's consent is pending or a privacy signal forbids storage: a processor keeps its state in
+ * memory then.
  */
-export type Processor = (touchpoint: Touchpoint, element?: Element) => Touchpoint | Touchpoint[] | null;
+export type Processor = (touchpoint: Touchpoint, element?: Element, persist?: boolean) => Touchpoint | Touchpoint[] | null;
 
 /** A touchpoint waiting for delivery, as the queue stores it. */
 export interface QueuedEvent {

@@ -40,7 +40,8 @@ export const taggedClicks =
         emit(
           properties.touchpoint as string,
           { ...properties, touchpointKind: 'tagged' },
-          { stage: properties.stage as string | undefined, momentOfTruth: properties.momentOfTruth === true, element: tagged },
+          { stage: properties.stage as string | undefined, // Absent says nothing (a rule may still decide); "false" says no.
+            momentOfTruth: properties.momentOfTruth === true ? true : properties.momentOfTruth === 'false' ? false : undefined, element: tagged },
         );
       },
       fail,

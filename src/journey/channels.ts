@@ -17,7 +17,7 @@ export interface Touch {
   channel: string;
   /** `utm_source`, the ad platform of a click id, the referring site (`google`, `news.ycombinator.com`), or `(direct)`. */
   source: string;
-  /** `utm_medium`, `cpc` for an ad click id, `organic`, `social`, `email` or `referral` by the referrer, or `(none)`. */
+  /** `utm_medium`, `cpc` (`cpm` for dclid) for an ad click id, `organic`, `email` or `referral` by the referrer, or `(none)`. */
   medium: string;
   campaign?: string;
   /** The landing page, without query or fragment. */
@@ -152,7 +152,7 @@ export const channels = ({ internalHosts = [] }: ChannelsOptions = {}): Processo
         source ||= '(direct)';
         medium ||= '(none)';
         const touch: Touch = {
-          channel: channelOf(source, medium, params.utm_campaign || ''),
+          channel: channelOf(source, medium, (params.utm_campaign || '').toLowerCase()),
           source,
           medium,
           campaign: params.utm_campaign,

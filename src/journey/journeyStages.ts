@@ -31,7 +31,7 @@ export interface JourneyStagesOptions {
 const KEY = 'touchtrail.stage';
 
 // A page reached from an ad: a paid utm_medium (GA4's paid pattern and its display media) or an ad click id.
-const AD = /[?&](utm_medium=(\w*cp|ppc|paid|display|banner|retarg)|\w*cl(i|k)id=|\w*braid=|li_fat_id=|epik=|rdt_cid=|sccid=)/i;
+const AD = /[?&](utm_medium=(\w*cp|ppc|paid|display|banner|retarg)|\w*clk?id=|\w*braid=|li_fat_id=|epik=|rdt_cid=|sccid=)/i;
 
 // The built-in default stage of a touchpoint, first match wins, tested against " ad" + path for a page view (so a
 // paid landing is awareness whatever the page) and "event kind linkType href" for the rest.
@@ -65,11 +65,13 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
   // Where storage is blocked, the journey lasts as long as the page.
   let memory: string | null = null;
 
-  return (t: Touchpoint, element?: Element) => {
+  // `persist` false (consent not given) keeps the journey in memory, as identity is kept then.
+  return (t: Touchpoint, element?: Element, persist = true) => {
     // The tracker drops a touchpoint whose processor throws: a journey problem must cost the stage, not the touchpoint.
     try {
       const p = t.properties;
-      if (p.touchpointKind == 'stage_reached') return t;
+      const kind = p.touchpointKind;
+      if (kind == 'stage_reached') return t;
       const stages = rules.stages || options.stages || defaultStages;
       const defaults = { ...options.defaults, ...rules.defaults };
       const page = t.context.page;
@@ -84,17 +86,17 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
           (!r.selector || closest(r.selector)) &&
           (!r.url || matchPath(r.url, page.path)) &&
           (!r.event || r.event == t.event || r.event == p.touchpoint) &&
-          (!r.kind || r.kind == p.touchpointKind) &&
+          (!r.kind || r.kind == kind) &&
           (!r.utmMedium || r.utmMedium == t.context.campaign?.medium),
       );
-      const furthest = storage.get(KEY) || memory;
+      const furthest = (persist && storage.get(KEY)) || memory;
       const at = stages.indexOf(furthest!);
 
       const explicit = p.stage || p.touchpointStage;
       delete p.touchpointStage;
-      if (explicit && !listed(explicit)) console.warn(`touchtrail: stage "${explicit}" is not one of "${stages.join('", "')}"; ignored.`);
+      if (explicit && !listed(explicit)) console.warn(`touchtrail: stage "${explicit}" is not one of ${stages}; ignored.`);
       const described =
-        t.type == 'page' ? (AD.test(page.search) ? ' ad' : '') + page.path : [t.event, p.touchpointKind, p.linkType, p.href].join(' ');
+        t.type == 'page' ? (AD.test(page.search) ? ' ad' : '') + page.path : [t.event, kind, p.linkType, p.href].join(' ');
       const [stage, from] = [
         [explicit, 'explicit'],
         [matching.map((r) => r.stage).find(listed), 'rule'],
@@ -103,18 +105,19 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
       p.stage = stage;
       p.stageFrom = from;
 
-      // A name from markup or code (anything but the event's own name) wins over a rule's.
+      // A name from markup or code (a tagged element's, or anything but the event's own name) wins over a rule's.
       const name = matching.find((r) => r.name)?.name;
-      if (name && p.touchpoint == (t.event || 'Page View')) p.touchpoint = name;
+      if (name && kind != 'tagged' && p.touchpoint == (t.event || 'Page View')) p.touchpoint = name;
       const moment = p.momentOfTruth ?? matching.find((r) => r.momentOfTruth != null)?.momentOfTruth;
       if (moment && moment != 'false') p.momentOfTruth = true;
       else delete p.momentOfTruth;
       p.interaction ||=
-        t.type == 'page' || p.touchpointKind == 'engagement' || / Viewed$|^Checkout Abandoned$/.test(t.event!) ? 'indirect' : 'direct';
+        t.type == 'page' || kind == 'engagement' || / Viewed$|^Checkout Abandoned$/.test(t.event!) ? 'indirect' : 'direct';
 
       const to = stages.indexOf(stage as string);
       if (to <= at) return t;
-      storage.set(KEY, (memory = stage as string));
+      memory = stage as string;
+      if (persist) storage.set(KEY, memory);
       return [
         t,
         derive(t, 'Journey Stage Reached', {

@@ -36,8 +36,8 @@ export const loadRules = (source: string | object, { stages, maxAge = 600_000, d
     return rules;
   };
   if (typeof source != 'string') return Promise.resolve(use(source, 'inline'));
-  const url = new URL(source, document.baseURI).href;
-  let store: ReturnType<typeof createStore> | undefined;
+  let url = source;
+  const store = createStore(database, 'rules');
   // What was fetched is cached as text, good or bad, and checked on every load, so its problems stay visible.
   const download = (): Promise<string> =>
     fetch(url, { cache: 'no-cache' })
@@ -46,17 +46,22 @@ export const loadRules = (source: string | object, { stages, maxAge = 600_000, d
         return response.text();
       })
       .then((body) => {
-        store && set(url, { at: Date.now(), body }, store).catch(() => {});
+        // idb-keyval opens the database on first use, and throws there when IndexedDB is missing.
+        Promise.resolve({ at: Date.now(), body })
+          .then((entry) => set(url, entry, store))
+          .catch(() => {});
         return body;
       });
-  // Inside a promise, so that IndexedDB missing or blocked rejects (and the file is fetched) instead of throwing.
-  const cached = new Promise<{ at: number; body: string } | undefined>((resolve, reject) => {
-    setTimeout(resolve, CACHE_TIMEOUT);
-    get(url, (store = createStore(database, 'rules'))).then(resolve, reject);
-  }).catch(() => undefined);
-  return cached
+  // In promises, so that a bad URL, or IndexedDB missing or blocked, rejects instead of throwing at the page.
+  return new Promise<void>((resolve) => resolve(void (url = new URL(source, document.baseURI).href)))
+    .then(() =>
+      new Promise<{ at: number; body: string } | undefined>((resolve, reject) => {
+        setTimeout(resolve, CACHE_TIMEOUT);
+        get(url, store).then(resolve, reject);
+      }).catch(() => undefined),
+    )
     .then((entry) => {
-      if (!entry) return download();
+      if (!entry?.body) return download();
       // A refresh waits until the page's own work is done: the rules in hand are good enough meanwhile.
       if (Date.now() - entry.at > maxAge) setTimeout(() => download().catch((error) => warn('not refreshed:', error)), 1000);
       return entry.body;

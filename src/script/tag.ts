@@ -8,6 +8,11 @@ import { engagement } from '../capture/engagement';
 import { forms } from '../capture/forms';
 import { linkClicks, type LinkType } from '../capture/linkClicks';
 import { pageViews } from '../capture/pageViews';
+import { taggedClicks } from '../capture/taggedClicks';
+import { channels } from '../journey/channels';
+import { journeyStages } from '../journey/journeyStages';
+import { loadRules } from '../journey/loadRules';
+import type { Capture } from '../types';
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
 const w = window as unknown as { touchtrail?: Stub & Partial<Tracker> };
@@ -28,6 +33,25 @@ try {
       console.warn(`touchtrail: data-${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is not valid JSON; ignored.`);
     }
   };
+  // data-config: the marketer's rules file, fetched once, cached, refreshed in the background.
+  const rules = data.config ? loadRules(data.config) : undefined;
+  // A capture that can start only once the rules have said how (which pages are the checkout).
+  const later =
+    (made: Promise<Capture | undefined>): Capture =>
+    (emit, fail) => {
+      let stop: (() => void) | undefined;
+      let stopped = false;
+      made.then((capture) => {
+        if (!stopped && capture) stop = capture(emit, fail);
+      }, fail);
+      return () => ((stopped = true), stop?.());
+    };
+  const checkout = () =>
+    checkoutSteps({
+      steps: json('checkoutSteps'),
+      confirmation: data.checkoutConfirmation,
+      dataLayer: data.dataLayer === 'false' ? false : data.dataLayer,
+    });
   const tracker = createTracker({
     collector: data.collector!,
     captures: [
@@ -44,16 +68,15 @@ try {
       ...(on('forms') ? [forms({ countPrevented: data.formsCountPrevented === 'true' })] : []),
       ...(on('engagement') ? [engagement({ hash })] : []),
       ...(on('checkout')
-        ? [
-            checkoutSteps({
-              steps: json('checkoutSteps'),
-              confirmation: data.checkoutConfirmation,
-              dataLayer: data.dataLayer === 'false' ? false : data.dataLayer,
-            }),
-          ]
+        ? [rules ? later(rules.then((r) => (r.checkoutSteps ? checkoutSteps({ ...r.checkoutSteps }) : checkout()))) : checkout()]
         : []),
       ...(on('chat') ? [chatOpens({ launcher: data.chatLauncher })] : []),
+      ...(on('taggedClicks') ? [taggedClicks({ links: !on('linkClicks') })] : []),
     ],
+    // Stages before channels, so that a Journey Stage Reached gets its channel too.
+    processors: on('journey')
+      ? [journeyStages({ rules, stages: list(data.stages) }), channels({ internalHosts: list(data.internalHosts) })]
+      : [],
     batchSize: number(data.batchSize),
     flushInterval: number(data.flushInterval),
     debug: data.debug === 'true',

@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, test, vi, type Mock } from 'vitest';
+import { linkClicks } from '../../../src/capture/linkClicks';
+import { taggedClicks, type TaggedClicksOptions } from '../../../src/capture/taggedClicks';
+import { journeyStages } from '../../../src/journey/journeyStages';
+import type { Emit, Fail } from '../../../src/types';
+import { makeTracker, stopTrackers } from '../../helpers/makeTracker';
+import { resetPage } from '../../helpers/page';
+
+let emit: Mock<Emit>;
+let fail: Mock<Fail>;
+let stop: (() => void) | undefined;
+
+// jsdom cannot navigate; the page cancels every click after we have seen it.
+const cancel = (event: Event) => event.preventDefault();
+
+beforeEach(() => {
+  emit = vi.fn<Emit>();
+  fail = vi.fn<Fail>();
+  document.addEventListener('click', cancel);
+});
+
+afterEach(() => {
+  stop?.();
+  stop = undefined;
+  document.body.innerHTML = '';
+  document.removeEventListener('click', cancel);
+  expect(fail).not.toHaveBeenCalled();
+});
+
+const start = (options?: TaggedClicksOptions) => (stop = taggedClicks(options)(emit, fail));
+const html = (markup: string) => {
+  document.body.innerHTML = markup;
+  return document.body.firstElementChild as HTMLElement;
+};
+const click = (element: Element) => element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
+
+test('a click on a tagged element is a touchpoint of that name, with its data-touchpoint-* as properties', () => {
+  start();
+  const button = html(
+    '<button data-touchpoint="Pricing CTA" data-touchpoint-stage="decision" data-touchpoint-moment-of-truth data-touchpoint-plan="pro" data-other="no">Buy</button>',
+  );
+  click(button);
+  expect(emit).toHaveBeenCalledTimes(1);
+  expect(emit).toHaveBeenCalledWith(
+    'Pricing CTA',
+    { touchpoint: 'Pricing CTA', stage: 'decision', momentOfTruth: true, plan: 'pro', touchpointKind: 'tagged' },
+    { stage: 'decision', momentOfTruth: true, element: button },
+  );
+});
+
+test('a click inside a tagged element counts for it; the nearest named one wins', () => {
+  start();
+  const card = html('<section data-touchpoint="Pricing table"><div data-touchpoint="Pro plan card"><h3><span>Pro</span></h3></div><p>Compare</p></section>');
+  click(card.querySelector('span')!);
+  expect(emit.mock.lastCall![0]).toBe('Pro plan card');
+  expect(emit.mock.lastCall![2]!.element).toBe(card.firstElementChild);
+  click(card.querySelector('p')!);
+  expect(emit.mock.lastCall![0]).toBe('Pricing table');
+  expect(emit.mock.lastCall![2]).toEqual({ stage: undefined, momentOfTruth: undefined, element: card });
+});
+
+test('a bare data-touchpoint marks but does not name: the named element around it names the click', () => {
+  start();
+  const outer = html('<div data-touchpoint="Hero"><button data-touchpoint>Go</button></div>');
+  click(outer.querySelector('button')!);
+  expect(emit).toHaveBeenCalledWith('Hero', expect.anything(), expect.objectContaining({ element: outer }));
+  html('<button data-touchpoint="">Go</button>');
+  click(document.querySelector('button')!);
+  expect(emit).toHaveBeenCalledTimes(1);
+});
+
+test('data-touchpoint-moment-of-truth="false" is no moment of truth', () => {
+  start();
+  click(html('<button data-touchpoint="Later" data-touchpoint-moment-of-truth="false">x</button>'));
+  expect(emit.mock.lastCall![2]!.momentOfTruth).toBe(false);
+});
+
+test.each([
+  ['on the element', '<button data-touchpoint="A" data-touchpoint-ignore><i>x</i></button>'],
+  ['on an ancestor', '<div data-touchpoint-ignore><button data-touchpoint="A"><i>x</i></button></div>'],
+  ['between the tagged element and the target', '<div data-touchpoint="A"><span data-touchpoint-ignore><i>x</i></span></div>'],
+])('data-touchpoint-ignore %s skips the click', (_, markup) => {
+  start();
+  click(html(markup).querySelector('i')!);
+  expect(emit).not.toHaveBeenCalled();
+});
+
+test('an untagged click is nothing', () => {
+  start();
+  click(html('<button>Buy</button>'));
+  expect(emit).not.toHaveBeenCalled();
+});
+
+describe('links: which capture owns them', () => {
+  test('a tagged link is left to linkClicks, unless `links` is on', () => {
+    start();
+    const link = html('<a href="/trial" data-touchpoint="Start trial CTA"><b>Try</b></a>');
+    click(link.querySelector('b')!);
+    expect(emit).not.toHaveBeenCalled();
+    stop!();
+    start({ links: true });
+    click(link.querySelector('b')!);
+    expect(emit).toHaveBeenCalledWith('Start trial CTA', { touchpoint: 'Start trial CTA', touchpointKind: 'tagged' }, expect.objectContaining({ element: link }));
+  });
+
+  test('a tagged link without href is no link: it is recorded', () => {
+    start();
+    click(html('<a data-touchpoint="Open menu" role="button">Menu</a>'));
+    expect(emit).toHaveBeenCalledTimes(1);
+  });
+
+  test('with both captures, a tagged link is one touchpoint: Link Clicked, named by the tag', () => {
+    const stopLinks = linkClicks()(emit, fail);
+    start();
+    click(html('<a href="/trial" data-touchpoint="Start trial CTA" data-touchpoint-stage="decision">Try</a>'));
+    stopLinks();
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit.mock.lastCall![0]).toBe('Link Clicked');
+    expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Start trial CTA', stage: 'decision', linkType: 'internal' });
+  });
+
+  test('a link inside a tagged element: the tagged element, and Link Clicked for where it leads', () => {
+    const stopLinks = linkClicks()(emit, fail);
+    start();
+    click(html('<div data-touchpoint="Pricing table"><a href="/checkout?plan=pro">Buy Pro</a></div>').querySelector('a')!);
+    stopLinks();
+    expect(emit.mock.calls.map((call) => call[0]).sort()).toEqual(['Link Clicked', 'Pricing table']);
+  });
+});
+
+test('seen in the capture phase: a page handler that stops the click cannot hide it', () => {
+  start();
+  const button = html('<button data-touchpoint="Buy">Buy</button>');
+  button.addEventListener('click', (event) => event.stopImmediatePropagation());
+  document.addEventListener('click', (event) => event.stopPropagation(), true);
+  click(button);
+  expect(emit).toHaveBeenCalledTimes(1);
+});
+
+test('inside an open shadow root', () => {
+  start();
+  const host = html('<div></div>');
+  host.attachShadow({ mode: 'open' }).innerHTML = '<button data-touchpoint="Widget CTA"><span>Go</span></button>';
+  click(host.shadowRoot!.querySelector('span')!);
+  expect(emit).toHaveBeenCalledWith('Widget CTA', expect.anything(), expect.objectContaining({ element: host.shadowRoot!.firstElementChild }));
+});
+
+test('stop() stops it', () => {
+  start();
+  stop!();
+  stop = undefined;
+  click(html('<button data-touchpoint="Buy">Buy</button>'));
+  expect(emit).not.toHaveBeenCalled();
+});
+
+describe('with a tracker and journeyStages', () => {
+  afterEach(async () => {
+    await stopTrackers();
+    resetPage();
+    localStorage.clear();
+  });
+
+  test('the markup stage is explicit, wins over the rules, and a rule can still mark the moment of truth', async () => {
+    const { tracker, send } = makeTracker({
+      captures: [taggedClicks()],
+      processors: [journeyStages({ rules: { touchpoints: [{ event: 'Pricing CTA', stage: 'consideration', name: 'Renamed', momentOfTruth: true }] } })],
+    });
+    click(html('<button data-touchpoint="Pricing CTA" data-touchpoint-stage="decision">Buy</button>'));
+    await tracker.flush();
+    const [cta, reached] = send.events;
+    expect(cta).toMatchObject({
+      type: 'track',
+      event: 'Pricing CTA',
+      properties: { touchpoint: 'Pricing CTA', touchpointKind: 'tagged', stage: 'decision', stageFrom: 'explicit', momentOfTruth: true, interaction: 'direct' },
+    });
+    expect(reached).toMatchObject({ event: 'Journey Stage Reached', properties: { from: null, to: 'decision', cause: { name: 'Pricing CTA', messageId: cta.messageId } } });
+    expect(send.events).toHaveLength(2);
+  });
+});
