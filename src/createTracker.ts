@@ -139,7 +139,8 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.
         const persist = consent == 'granted' && !storageless;
         for (const processor of processors) kept = kept.flatMap((t) => processor(t, element, persist) || []);
-        kept.forEach((t) => log(t.type, t.properties.touchpoint, t));
+        // In debug mode each touchpoint is also announced on window, for the inspector and the site's own tools.
+        if (debug) kept.forEach((t) => (log(t.type, t.properties.touchpoint, t), dispatchEvent(new CustomEvent('touchtrail:touchpoint', { detail: t }))));
         out.push(...kept);
       } catch (error) {
         // A processor that throws might be the one that redacts: drop the touchpoint rather than send it unredacted.
