@@ -91,16 +91,18 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   let consent: ConsentState = signal && !storageless ? 'denied' : options.consent || 'granted';
   const identity = createIdentity(consent == 'granted' && !storageless);
   const processors = [
-    ...(redaction ? [redact(redaction)] : []),
+    ...(redaction !== false ? [redact(redaction || {})] : []),
     ...(options.processors || []),
     ...(beforeSend ? [beforeSend] : []),
   ];
   // Created once consent is granted: before that, nothing may open IndexedDB (opening creates the database).
   let delivery: ReturnType<typeof createDelivery> | undefined;
+  let queue: Queue | undefined;
   const deliver = () =>
     (delivery ||= createDelivery({
       collector,
-      queue: storageless ? memoryQueue() : options.queue || idbQueue(),
+      queue: (queue = storageless ? memoryQueue() : options.queue || idbQueue()),
+      remember: !storageless,
       send: options.send || httpSend,
       serialize: options.serialize || serializeBatch,
       batchSize: options.batchSize || 20,
@@ -138,7 +140,15 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         let kept = [touchpoint];
         // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.
         const persist = consent == 'granted' && !storageless;
-        for (const processor of processors) kept = kept.flatMap((t) => processor(t, element, persist) || []);
+        for (const processor of processors) {
+          kept = kept.flatMap((t) => processor(t, element, persist) || []);
+          // A processor that returns anything but touchpoints (a promise from an async beforeSend, say) is a bug:
+          // those results are dropped, never put on the wire.
+          if (kept.some((t) => typeof t?.messageId != 'string')) {
+            fail(new TypeError('a processor or beforeSend returned something other than a touchpoint or null'));
+            kept = kept.filter((t) => typeof t?.messageId == 'string');
+          }
+        }
         // In debug mode each touchpoint is also announced on window, for the inspector and the site's own tools.
         if (debug) kept.forEach((t) => (log(t.type, t.properties.touchpoint, t), dispatchEvent(new CustomEvent('touchtrail:touchpoint', { detail: t }))));
         out.push(...kept);
@@ -207,6 +217,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     page: (properties) => track('Page View', properties, { type: 'page' }),
     identify(userId, traits) {
       if (typeof userId != 'string' || !userId) return misuse(`identify() needs a user id, got a ${typeof userId}`);
+      if (traits != null && typeof traits != 'object') return misuse(`identify("${userId}") takes traits as an object`);
       identity.userId = userId;
       guard(() => record('identify', 'Identify', {}, undefined, { ...traits }), fail)();
     },
@@ -215,7 +226,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
       return delivery ? delivery.flush() : Promise.resolve();
     },
     consent(state) {
-      if (!['granted', 'denied', 'pending'].includes(state)) return misuse(`consent() takes "granted", "denied" or "pending", got ${state}`);
+      if (!['granted', 'denied', 'pending'].includes(state)) return misuse(`consent() takes "granted", "denied" or "pending", got a ${typeof state}`);
       // A privacy signal with privacySignals: 'off' outranks any consent.
       if (consent == 'denied' && signal && !storageless) return;
       consent = state;
@@ -229,10 +240,16 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         identity.persist(false);
         delivery?.stop();
         delivery = undefined;
-        // What was stored is deleted: the queue's events, and the identity, session and journey notes.
-        const queue = storageless ? undefined : options.queue || idbQueue();
-        queue?.read().then(queue.remove, fail);
-        storage.clear('touchtrail.');
+        // What was stored is deleted: the queue's events, and the identity, session, journey and checkout notes.
+        // A queue of the site's own may hold events of earlier visits, and so may touchtrail's IndexedDB when this
+        // page never opened it; opening a database creates it, so an earlier visit's is looked for first.
+        let stored = queue || options.queue;
+        queue = undefined;
+        (async () => {
+          if (!stored && !storageless && (await indexedDB.databases?.())?.some((d) => d.name == 'touchtrail')) stored = idbQueue();
+          if (stored) await stored.remove(await stored.read());
+        })().catch(fail);
+        storage.clear(/^touchtrail[.:]/);
       }
     },
     async stop() {

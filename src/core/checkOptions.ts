@@ -9,6 +9,10 @@ const kinds: Record<string, (v: any) => unknown> = {
   'a function': isFunction,
   'an object with push, read and remove': (v) => v && isFunction(v.push) && isFunction(v.read) && isFunction(v.remove),
   'a boolean': (v) => typeof v == 'boolean',
+  '"granted", "denied" or "pending"': (v) => ['granted', 'denied', 'pending'].includes(v),
+  '"storageless", "off" or "ignore"': (v) => ['storageless', 'off', 'ignore'].includes(v),
+  'false, or an object such as { allowParams: ["utm_*"] }': (v) =>
+    v === false || (v && typeof v == 'object' && (v.allowParams === undefined || (Array.isArray(v.allowParams) && v.allowParams.every((p: unknown) => typeof p == 'string')))),
 };
 
 // What each option must be: one of `kinds`, or a [min, max] range of whole numbers.
@@ -24,6 +28,10 @@ const rules: Record<string, string | [number, number]> = {
   send: 'a function',
   queue: 'an object with push, read and remove',
   debug: 'a boolean',
+  consent: '"granted", "denied" or "pending"',
+  privacySignals: '"storageless", "off" or "ignore"',
+  redact: 'false, or an object such as { allowParams: ["utm_*"] }',
+  beforeSend: 'a function',
 };
 
 /**

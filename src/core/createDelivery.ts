@@ -15,6 +15,8 @@ export interface DeliveryOptions {
   flushInterval: number;
   maxBatchBytes: number;
   fail: Fail;
+  /** May note beaconed events in localStorage (false when nothing may be stored). */
+  remember: boolean;
 }
 
 type FetchLater = (url: string, init: RequestInit) => { activated: boolean };
@@ -154,7 +156,7 @@ export const createDelivery = (o: DeliveryOptions) => {
     mine = mine.filter((e) => !chunk.includes(e));
     arm();
     if (!keep) {
-      if (unloading) storage.set(SENT, `${storage.get(SENT) || ''} ${chunk.map((e) => e.event.messageId).join(' ')}`.slice(-40_000));
+      if (unloading && o.remember) storage.set(SENT, `${storage.get(SENT) || ''} ${chunk.map((e) => e.event.messageId).join(' ')}`.slice(-40_000));
       queued(() => o.queue.remove(chunk)).catch(o.fail);
     }
     return true;
@@ -221,7 +223,14 @@ export const createDelivery = (o: DeliveryOptions) => {
         // An event that could never fit in a request is cut down to what names it, rather than sent broken.
         if (bytes > o.maxBatchBytes - 1000) {
           const { touchpoint, touchpointKind, stage, channel, momentOfTruth } = event.properties;
-          event.properties = { touchpoint, touchpointKind, stage, channel, momentOfTruth, truncated: true };
+          const cut = (text: unknown) => String(text ?? '').slice(0, 500);
+          event.properties = { touchpoint: cut(touchpoint), touchpointKind, stage, channel, momentOfTruth, truncated: true };
+          // The name, the page's fields and identify's traits may be what is large.
+          if (event.event) event.event = cut(event.event);
+          if (event.name) event.name = cut(event.name);
+          if (event.traits) event.traits = { truncated: true };
+          const page = event.context.page;
+          (Object.keys(page) as (keyof typeof page)[]).forEach((key) => (page[key] = cut(page[key])));
           bytes = byteLength(stringify(event));
           console.warn(`touchtrail: "${touchpoint}" was larger than a request may be; its properties were left out.`);
         }

@@ -45,7 +45,8 @@ export const createIdentity = (persist: boolean, prefix = 'touchtrail') => {
     /** Starts (or stops) keeping identity in storage; starting writes what was kept in memory so far. */
     persist(on: boolean) {
       persist = on;
-      if (on) for (const name in memory) storage.set(key(name), memory[name]!);
+      // Own keys only: a page that added to Object.prototype must not have its additions stored.
+      if (on) Object.keys(memory).forEach((name) => storage.set(key(name), memory[name]!));
     },
   };
 };

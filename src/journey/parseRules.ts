@@ -57,7 +57,7 @@ const KINDS = ['page_view', 'link_click', 'form_submit', 'checkout_step', 'produ
 
 const quote = (list: string[]) => list.map((item) => JSON.stringify(item)).join(', ');
 const show = (value: unknown) =>
-  value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : value && typeof value == 'object' ? 'an object' : JSON.stringify(value);
+  value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : value && typeof value == 'object' ? 'an object' : typeof value == 'bigint' ? `${value}n` : JSON.stringify(value);
 
 /**
  * Checks a rules document (an object, or JSON text) against the structure `schema.json` publishes, by hand: a JSON
@@ -67,6 +67,15 @@ const show = (value: unknown) =>
  * `stages` are the stage names to check against when the document lists none of its own.
  */
 export const parseRules = (input: unknown, stages: string[] = defaultStages): ParsedRules => {
+  try {
+    return check(input, stages);
+  } catch (error) {
+    // A document that cannot even be read (a Proxy that throws, say): nothing of it is kept, and it is said.
+    return { rules: {}, errors: [`rules: expected a JSON document, found one that cannot be read (${error})`] };
+  }
+};
+
+const check = (input: unknown, stages: string[]): ParsedRules => {
   const errors: string[] = [];
   const rules: Rules = {};
   // Each check reports its problem and answers false, so checks read as conditions and chain with &&.
@@ -124,7 +133,7 @@ export const parseRules = (input: unknown, stages: string[] = defaultStages): Pa
   const defaults = doc.defaults;
   if (defaults !== undefined && object(defaults, 'rules.defaults')) {
     rules.defaults = {};
-    for (const key in defaults) {
+    for (const key of Object.keys(defaults)) {
       const path = `rules.defaults.${key}`;
       if (oneOf(key, 'rules.defaults', defaultStages) && (defaults[key] === null || oneOf(defaults[key], path, stages)))
         rules.defaults[key] = defaults[key] as string | null;

@@ -17,10 +17,13 @@ export const storage = {
       // Identity then lasts as long as the page does.
     }
   },
-  /** Removes every key that starts with `prefix`. */
-  clear(prefix: string): void {
-    try {
-      Object.keys(localStorage).forEach((key) => key.startsWith(prefix) && localStorage.removeItem(key));
-    } catch {}
+  /** Removes every key that `ours` matches, from localStorage and sessionStorage. */
+  clear(ours: RegExp): void {
+    for (const name of ['localStorage', 'sessionStorage'] as const) {
+      try {
+        const store = window[name];
+        Object.keys(store).forEach((key) => ours.test(key) && store.removeItem(key));
+      } catch {}
+    }
   },
 };

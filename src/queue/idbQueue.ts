@@ -14,6 +14,11 @@ export interface IdbQueueOptions extends QueueBounds {
 const TOTAL = 'bytes';
 // A function, not a constant: importing this module must work where IndexedDB does not exist (server rendering).
 const records = () => IDBKeyRange.lowerBound([]);
+const sum = (events: QueuedEvent[]) => events.reduce((bytes, e) => bytes + e.bytes, 0);
+const total = async (events: IDBObjectStore) => ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
+// Writes the byte total and waits for the commit: a quota error arrives as an abort at commit, after every put
+// succeeded, so stored means committed.
+const commit = (events: IDBObjectStore, bytes: number) => (events.put(Math.max(0, bytes), TOTAL), promisifyRequest(events.transaction));
 
 /**
  * A queue in IndexedDB, one record per event, shared by the tabs of an origin. Nothing is opened until the first
@@ -44,13 +49,12 @@ export const idbQueue = ({
     run('readwrite', async (events) => {
       // A burst larger than the bounds on its own keeps only its newest events.
       let added = burst.slice(-maxEvents);
-      while (added.length > 1 && added.reduce((sum, e) => sum + e.bytes, 0) > maxBytes) added = added.slice(1);
+      while (added.length > 1 && sum(added) > maxBytes) added = added.slice(1);
       let dropped = burst.length - added.length;
-      let bytes = ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
-      let count = (await promisifyRequest(events.count(records()))) + added.length;
-      added.forEach((e) => (bytes += e.bytes));
+      const stored = await promisifyRequest(events.count(records()));
+      let count = stored + added.length;
       // The store was empty: start the total afresh, so that drift from removals counted twice cannot last.
-      if (count == added.length) bytes = added.reduce((sum, e) => sum + e.bytes, 0);
+      let bytes = (stored && (await total(events))) + sum(added);
       const over = () => room > 0 || count > maxEvents || bytes > maxBytes;
       if (over()) {
         const cursor = events.openCursor(records());
@@ -69,9 +73,7 @@ export const idbQueue = ({
         });
       }
       for (const e of added) events.put(e, e.key);
-      events.put(Math.max(0, bytes), TOTAL);
-      // Stored means committed: a quota error arrives as an abort at commit, after every put succeeded.
-      await promisifyRequest(events.transaction);
+      await commit(events, bytes);
       return dropped;
     });
 
@@ -88,12 +90,9 @@ export const idbQueue = ({
       run('readwrite', async (events) => {
         // Deletes first, in the task that asked: at pagehide there may be no later task.
         removed.forEach((e) => events.delete(e.key));
-        let bytes = ((await promisifyRequest(events.get(TOTAL))) as number | undefined) || 0;
-        removed.forEach((e) => (bytes -= e.bytes));
         // An event removed twice (by two tabs) is subtracted twice: the total errs low, so the bound errs loose,
         // and it is reset when the store next empties.
-        events.put(Math.max(0, bytes), TOTAL);
-        await promisifyRequest(events.transaction);
+        await commit(events, (await total(events)) - sum(removed));
       }),
   };
 };

@@ -31,6 +31,7 @@ const start = (options: Partial<Omit<DeliveryOptions, 'send'>> & { send?: SpySen
       flushInterval: 2000,
       maxBatchBytes: 60_000,
       fail,
+      remember: true,
       ...options,
       queue,
       send,
