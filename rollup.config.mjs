@@ -20,6 +20,17 @@ const integrity = () => ({
 // Internal properties that start with _ are renamed by the minifier (as web-vitals and preact do).
 const minify = terser({ compress: { passes: 2 }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } });
 
+// The inspector's SRI hash, written into the script-tag build (src/inspector/loadInspector.ts), so that a core file
+// pinned by SRI loads only the inspector of its own release. The inspector's config comes first: rollup builds in order.
+const inspectorIntegrity = () => ({
+  name: 'inspector-integrity',
+  renderChunk: (code) =>
+    code.replace(
+      'TOUCHTRAIL_INSPECTOR_INTEGRITY',
+      `sha384-${createHash('sha384').update(readFileSync('dist/touchtrail.inspector.js')).digest('base64')}`,
+    ),
+});
+
 export default [
   // npm: one unminified ESM file per source file, so bundlers tree-shake what a site does not import.
   {
@@ -28,6 +39,16 @@ export default [
     output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'src' },
     plugins: [typescript({ noEmitOnError: true, declaration: true, declarationDir: 'dist/esm/types', outDir: 'dist/esm', include: ['src/**/*'] })],
   },
+  // The inspector (?touchtrail-debug): a file of its own, loaded by the script tag beside itself, in debug mode only.
+  {
+    input: 'src/inspector/inspector.ts',
+    output: { file: 'dist/touchtrail.inspector.js', format: 'iife' },
+    plugins: [
+      resolve({ browser: true }),
+      typescript({ noEmitOnError: true, declaration: false, outDir: 'dist', include: ['src/**/*'] }),
+      minify,
+    ],
+  },
   // The <script> tag: everything in one minified file.
   {
     input: 'src/script/tag.ts',
@@ -35,6 +56,7 @@ export default [
     plugins: [
       resolve({ browser: true }),
       typescript({ noEmitOnError: true, declaration: false, outDir: 'dist', include: ['src/**/*'] }),
+      inspectorIntegrity(),
       minify,
       integrity(),
     ],

@@ -12,6 +12,7 @@ import { taggedClicks } from '../capture/taggedClicks';
 import { channels } from '../journey/channels';
 import { journeyStages } from '../journey/journeyStages';
 import { loadRules } from '../journey/loadRules';
+import { loadInspector } from '../inspector/loadInspector';
 import type { Capture } from '../types';
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
@@ -21,6 +22,8 @@ try {
   // currentScript is null only when this runs as a module or from a callback; the attribute finds the tag then.
   const script = (document.currentScript || document.querySelector('script[data-collector]')) as HTMLScriptElement | null;
   const data = script?.dataset || {};
+  // ?touchtrail-debug in the page's address turns debug mode on for this visit, and the inspector with it.
+  const debug = data.debug === 'true' || new URLSearchParams(location.search).has('touchtrail-debug');
   const number = (value?: string) => (value ? Number(value) : undefined);
   const list = (value?: string) => value?.split(/[\s,]+/).filter(Boolean);
   // Every capture is on unless its data- attribute says "false".
@@ -79,7 +82,7 @@ try {
       : [],
     batchSize: number(data.batchSize),
     flushInterval: number(data.flushInterval),
-    debug: data.debug === 'true',
+    debug,
     consent: data.consent as ConsentState | undefined,
     privacySignals: data.privacySignals as TrackerOptions['privacySignals'],
     redact: data.redact === 'false' ? false : { allowParams: list(data.allowParams) },
@@ -90,6 +93,8 @@ try {
     console.warn(`touchtrail: there is no touchtrail("${String(method)}"); use track, page, identify, flush or stop.`);
   };
   const queued = w.touchtrail?.q || [];
+  // In debug mode, the inspector: a file of its own beside this one; touchpoints wait for it.
+  if (debug && script) loadInspector(script, rules);
   w.touchtrail = Object.assign(call, tracker);
   for (const args of Array.from(queued)) call(...(Array.from(args) as [unknown, ...unknown[]]));
 } catch (error) {
