@@ -81,7 +81,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   const log = (...args: unknown[]) => debug && console.warn('touchtrail:', ...args);
   // touchtrail's own failures never reach the page: they are counted, and shown in debug mode.
   let failures = 0;
-  const fail = (error: unknown) => (failures++, log(error));
+  const fail = (error: unknown) => log(`failure ${++failures}:`, error);
   // Global Privacy Control, or Do Not Track (still sent by some browsers, read where they keep it).
   const signal =
     options.privacySignals != 'ignore' &&
