@@ -1,103 +1,68 @@
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { basicAuth } from './basicAuth.js';
 import { checkBatch } from './checkBatch.js';
+import { fileIn } from './fileIn.js';
+import { httpError } from './httpError.js';
+import { journeyCsv } from './journeyCsv.js';
+import { journeyReport } from './journeyReport.js';
+import { liveUpdates } from './liveUpdates.js';
 import { openStore } from './openStore.js';
+import { rateLimiter } from './rateLimiter.js';
+import { readBody } from './readBody.js';
+import { sendEventsExport } from './sendEventsExport.js';
+import { sendFile } from './sendFile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PUBLIC_DIR = join(here, 'public');
-const SCRIPT_FILE = resolve(here, '../../dist/touchtrail.min.js');
-
-/** Where the demo site is served, so that `/` stays the "what arrived" page. */
-const SITE_PATH = '/site/';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-// Every page this server sends must work under a strict CSP, as the SDK promises sites that have one:
-// no inline script or style, and the collector on the page's own origin.
-const CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const DIST_DIR = resolve(here, '../../dist');
+// The script-tag builds a site can load: everything but web vitals, and everything.
+const SCRIPTS = ['/touchtrail.min.js', '/touchtrail.vitals.min.js'];
 
 // The body types a browser sends without a CORS preflight (text/plain: sendBeacon, fetch with a string body),
 // and the one server-side Segment clients send. An empty type is taken too, as curl and some proxies send none.
 const BODY_TYPES = ['', 'text/plain', 'application/json'];
 
-/** An error with the HTTP status it is answered with. */
-const httpError = (status, message) => Object.assign(new Error(message), { status });
+// The collector's own pages and data: behind `reportAuth` when it is set, unlike /v1/batch and the sites.
+const REPORT_PAGES = { '/': 'index.html', '/journey': 'journey.html' };
 
 const sendJson = (res, status, value, headers = {}) => {
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(value));
 };
 
-const sendFile = async (res, file) => {
-  let body;
-  try {
-    body = await readFile(file);
-  } catch {
-    return false;
-  }
-  const type = TYPES[extname(file)] || 'application/octet-stream';
-  // no-cache, so that a rebuilt SDK or an edited demo page shows on the next reload.
-  res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...(type.startsWith('text/html') && { 'Content-Security-Policy': CSP }) });
-  res.end(body);
-  return true;
-};
+/** `sites` as [prefix, { dir, fallback, files }], longest prefix first, so that /shop/admin/ could win over /shop/. */
+const siteList = (sites = {}) =>
+  Object.entries(sites)
+    .map(([prefix, site]) => {
+      if (!/^\/[^?#]*\/$/.test(prefix)) throw new TypeError(`a site's prefix must start and end with "/", got ${JSON.stringify(prefix)}`);
+      const { dir, fallback, files = {} } = typeof site === 'string' ? { dir: site } : site;
+      return [prefix, { dir: resolve(dir), fallback, files }];
+    })
+    .sort(([a], [b]) => b.length - a.length);
 
 /**
- * The body as a string, read no further than `limit` bytes. An oversized body is answered at once rather
- * than read to its end: a collector must not spend memory on a request it refuses.
- */
-const readBody = (req, limit) =>
-  new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length']) > limit) return reject(httpError(413, `the body is larger than ${limit} bytes`));
-    const chunks = [];
-    let size = 0;
-    req.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(httpError(413, `the body is larger than ${limit} bytes`));
-        req.removeAllListeners('data');
-        req.resume();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-
-/** The file of the static directory a URL path names, or null when it would leave the directory. */
-const fileIn = (dir, path) => {
-  let relative;
-  try {
-    relative = decodeURIComponent(path);
-  } catch {
-    return null;
-  }
-  if (relative.endsWith('/') || relative === '') relative += 'index.html';
-  const file = resolve(dir, `.${sep}${relative}`);
-  return file.startsWith(dir + sep) ? file : null;
-};
-
-/**
- * Starts the reference collector: POST /v1/batch stores Segment-Spec batches in DuckDB, `/` shows what
- * arrived, `/api/events` and `/api/stats` give it as JSON, and with `staticDir` it serves a site at /site/
- * and the SDK's script-tag build at /touchtrail.min.js.
+ * Starts the reference collector: POST /v1/batch stores Segment-Spec batches in DuckDB; `/` shows what arrived
+ * and `/journey` the customer journey built from it; /api/… gives both as JSON, /export/… as files. With `sites`
+ * it serves static sites (the demo shop) and the SDK's script-tag builds at /touchtrail.min.js and
+ * /touchtrail.vitals.min.js.
  *
  * @param {object} options
  * @param {number} [options.port=8787] 0 picks a free port; `url` then says which.
  * @param {string} [options.host='127.0.0.1']
  * @param {string} [options.database=':memory:'] A DuckDB file (created if needed), or ':memory:' for a throwaway one.
  * @param {string[]} [options.allowedOrigins] Origins whose pages may send batches. @default any origin
- * @param {string} [options.staticDir] A directory served at /site/, with the SDK at /touchtrail.min.js.
+ * @param {Record<string, string | { dir: string, fallback?: string, files?: Record<string, string | Buffer> }>} [options.sites]
+ *   Static sites by URL prefix: `{ '/shop/': 'examples/shop' }`. `fallback` is the file sent for paths that
+ *   name none (an SPA's index.html); `files` are served as if they were in `dir` (a bundle built in memory).
+ * @param {string[]} [options.stages] The journey stages, first to last, as the SDK is configured. @default the SDK's six
  * @param {number} [options.maxBodyBytes=1048576] Larger bodies are refused with 413.
+ * @param {{ perSecond?: number, burst?: number } | false} [options.rateLimit] Batches per client (IP address):
+ *   `burst` at once, then `perSecond`; more are refused with 429 and Retry-After. @default { perSecond: 10, burst: 60 }
+ * @param {boolean} [options.trustProxy=false] Take the client's address from X-Forwarded-For (behind a proxy that sets it).
+ * @param {string} [options.reportAuth] "user:password": the report, the APIs and the exports then need HTTP Basic
+ *   authentication. Batches and sites never do. @default open (the collector listens on 127.0.0.1 unless told otherwise)
  * @param {(line: string) => void} [options.log] Told of every batch taken or refused.
  */
 export const createCollector = async ({
@@ -105,14 +70,21 @@ export const createCollector = async ({
   host = '127.0.0.1',
   database = ':memory:',
   allowedOrigins,
-  staticDir,
+  sites,
+  stages,
   maxBodyBytes = 1024 * 1024,
+  rateLimit = {},
+  trustProxy = false,
+  reportAuth,
   log = () => {},
 } = {}) => {
-  const store = await openStore(database);
-  const siteDir = staticDir && resolve(staticDir);
+  const served = siteList(sites);
+  const limiter = rateLimit === false ? null : rateLimiter(rateLimit);
+  const authorized = reportAuth ? basicAuth(reportAuth) : () => true;
+  const store = await openStore(database, { stages });
+  const live = liveUpdates();
 
-  // The page's own origin is always allowed: the demo site posts to the collector that serves it.
+  // The page's own origin is always allowed: the demo sites post to the collector that serves them.
   const originAllowed = (origin, req) =>
     !allowedOrigins || allowedOrigins.includes(origin) || origin === `http://${req.headers.host}`;
 
@@ -128,9 +100,18 @@ export const createCollector = async ({
     };
   };
 
+  // Behind a proxy every request comes from the proxy: one bucket for the whole world, unless it says who sent it.
+  const clientOf = (req) =>
+    (trustProxy && String(req.headers['x-forwarded-for'] || '').split(',')[0].trim()) || req.socket.remoteAddress || '';
+
   const receiveBatch = async (req, res, cors) => {
     const origin = req.headers.origin;
     if (origin && !originAllowed(origin, req)) throw httpError(403, `origin ${origin} may not send batches to this collector`);
+    if (limiter) {
+      const { ok, retryAfter } = limiter.take(clientOf(req));
+      // 429 with Retry-After: the SDK keeps the batch and sends it again no sooner than asked.
+      if (!ok) throw httpError(429, `too many batches from this client; try again in ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
+    }
     const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
     if (!BODY_TYPES.includes(type)) throw httpError(415, `Content-Type must be text/plain or application/json, got ${type}`);
     const text = await readBody(req, maxBodyBytes);
@@ -154,29 +135,65 @@ export const createCollector = async ({
     log(`batch of ${body.batch.length}: ${result.accepted} stored, ${result.duplicates} duplicates` +
       (body.dropped ? `, ${body.dropped} dropped by the client` : '') + (body.failed ? `, ${body.failed} failed` : ''));
     sendJson(res, 200, { ok: true, ...result }, cors);
+    if (result.accepted) live.notify('stored', { accepted: result.accepted });
   };
 
-  const serveGet = async (req, res, path, query) => {
+  const journey = ({ from, to } = {}) => store.withJourney((query) => journeyReport(query, { stages: store.stages, from, to }));
+  const report = (query) => journey({ from: query.get('from'), to: query.get('to') });
+
+  /** The collector's own pages, APIs and exports; false when the path is none of them. */
+  const serveReport = async (req, res, path, query) => {
+    const cors = corsHeaders(req);
     if (path === '/api/events') {
       const limit = Math.min(Math.max(Number.parseInt(query.get('limit') ?? '50', 10) || 50, 1), 1000);
-      return sendJson(res, 200, { events: await store.latestEvents(limit) }, corsHeaders(req));
+      return sendJson(res, 200, { events: await store.latestEvents(limit) }, cors);
     }
-    if (path === '/api/stats') return sendJson(res, 200, await store.stats(), corsHeaders(req));
-    if (path === '/') return sendFile(res, join(PUBLIC_DIR, 'index.html'));
-    if (path === '/arrived.js' || path === '/arrived.css') return sendFile(res, join(PUBLIC_DIR, path));
-    if (siteDir && path === '/touchtrail.min.js') {
-      if (await sendFile(res, SCRIPT_FILE)) return;
-      throw httpError(404, 'dist/touchtrail.min.js is not built yet: run `npm run build`');
+    if (path === '/api/stats') return sendJson(res, 200, await store.stats(), cors);
+    // Which sites this collector serves, so that its pages link to them only when they are there.
+    if (path === '/api/sites') return sendJson(res, 200, { sites: served.map(([prefix]) => prefix) }, cors);
+    if (path === '/api/journey') return sendJson(res, 200, await report(query), cors);
+    if (path === '/api/live') return live.subscribe(req, res, cors);
+    if (path === '/export/journey.json') {
+      const headers = { ...cors, 'Content-Disposition': 'attachment; filename="touchtrail-journey.json"' };
+      return sendJson(res, 200, await report(query), headers);
     }
-    if (siteDir && path === SITE_PATH.slice(0, -1)) {
-      res.writeHead(308, { Location: SITE_PATH });
-      return res.end();
+    if (path === '/export/journey.csv') {
+      const part = query.get('part') || 'map';
+      const csv = journeyCsv(await report(query), part);
+      res.writeHead(200, {
+        ...cors,
+        'Content-Type': 'text/csv; charset=utf-8; header=present',
+        'Content-Disposition': `attachment; filename="touchtrail-journey-${part}.csv"`,
+        'Cache-Control': 'no-store',
+      });
+      return res.end(csv);
     }
-    if (siteDir && path.startsWith(SITE_PATH)) {
-      const file = fileIn(siteDir, path.slice(SITE_PATH.length));
-      if (file && (await sendFile(res, file))) return;
+    const exported = /^\/export\/events\.(parquet|ndjson)$/.exec(path);
+    if (exported) return sendEventsExport(res, store, exported[1], { since: query.get('since'), headers: cors });
+    if (REPORT_PAGES[path]) return sendFile(res, join(PUBLIC_DIR, REPORT_PAGES[path]));
+    // The pages' scripts and styles; never the pages themselves under another name.
+    const file = extname(path) !== '.html' && fileIn(PUBLIC_DIR, path.slice(1));
+    if (file && (await sendFile(res, file))) return;
+    return false;
+  };
+
+  const serveSite = async (res, path) => {
+    const found = served.find(([prefix]) => path.startsWith(prefix) || path === prefix.slice(0, -1));
+    if (!found) return false;
+    const [prefix, { dir, fallback, files }] = found;
+    if (path === prefix.slice(0, -1)) {
+      res.writeHead(308, { Location: prefix });
+      res.end();
+      return true;
     }
-    throw httpError(404, `nothing at ${path}`);
+    const relative = path.slice(prefix.length);
+    if (files[relative] !== undefined) return sendFile(res, join(dir, relative), files[relative]);
+    const file = fileIn(dir, relative);
+    // "Pretty" URLs: /shop/pricing is pricing.html, as most static hosts serve it.
+    if (file && ((await sendFile(res, file)) || (!extname(file) && (await sendFile(res, `${file}.html`))))) return true;
+    // An SPA's routes are its index.html; a missing file with an extension (a script, an image) stays a 404.
+    if (fallback && !extname(relative)) return sendFile(res, join(dir, fallback));
+    return false;
   };
 
   const handle = async (req, res) => {
@@ -196,17 +213,28 @@ export const createCollector = async ({
         return res.end();
       }
       if (path === '/v1/batch') {
-        if (req.method !== 'POST') throw Object.assign(httpError(405, 'send batches with POST'), { allow: 'POST, OPTIONS' });
+        if (req.method !== 'POST') throw httpError(405, 'send batches with POST', { Allow: 'POST, OPTIONS' });
         return await receiveBatch(req, res, cors);
       }
-      if (req.method === 'GET' || req.method === 'HEAD') return await serveGet(req, res, path, query);
-      throw Object.assign(httpError(405, `${req.method} is not served here`), { allow: 'GET, HEAD, OPTIONS' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw httpError(405, `${req.method} is not served here`, { Allow: 'GET, HEAD, OPTIONS' });
+      if (served.length && SCRIPTS.includes(path)) {
+        if (await sendFile(res, join(DIST_DIR, path))) return;
+        throw httpError(404, `dist${path} is not built yet: run \`npm run build\``);
+      }
+      if (await serveSite(res, path)) return;
+      if (!authorized(req)) {
+        throw httpError(401, 'the report needs a user name and password', { 'WWW-Authenticate': 'Basic realm="touchtrail report", charset="UTF-8"' });
+      }
+      if ((await serveReport(req, res, path, query)) !== false) return;
+      throw httpError(404, `nothing at ${path}`);
     } catch (error) {
       const status = error.status || 500;
       if (status === 500) console.error('touchtrail collector:', error);
       if (path === '/v1/batch') log(`refused with ${status}: ${error.message}`);
+      // An export may fail after its headers went out: then all that can be done is to cut the answer short.
+      if (res.headersSent) return res.destroy();
       // The 413 answer goes out before the body is read; closing the connection keeps its rest from being read as a request.
-      const headers = { ...cors, ...(error.allow && { Allow: error.allow }), ...(status === 413 && { Connection: 'close' }) };
+      const headers = { ...cors, ...error.headers, ...(status === 413 && { Connection: 'close' }) };
       sendJson(res, status, { error: status === 500 ? 'the collector failed; see its log' : error.message }, headers);
     }
   };
@@ -215,6 +243,10 @@ export const createCollector = async ({
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
+  }).catch(async (error) => {
+    live.close();
+    await store.close();
+    throw error;
   });
   const address = server.address();
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -227,15 +259,21 @@ export const createCollector = async ({
     endpoint: `${url}/v1/batch`,
     /** Where the "what arrived" page is. */
     arrivedUrl: `${url}/`,
-    /** Where the demo site is, when `staticDir` was given. */
-    siteUrl: siteDir ? `${url}${SITE_PATH}` : null,
+    /** Where the journey map is. */
+    journeyUrl: `${url}/journey`,
+    /** Where each site is, by its prefix: `{ '/shop/': 'http://127.0.0.1:8787/shop/' }`. */
+    siteUrls: Object.fromEntries(served.map(([prefix]) => [prefix, `${url}${prefix}`])),
     server,
     events: store.latestEvents,
     stats: store.stats,
     query: store.query,
+    /** The journey report, as /api/journey gives it. */
+    journey,
     /** Stops taking requests, lets the ones under way finish, then closes the database file. */
     async close() {
       const closed = new Promise((resolve) => server.close(resolve));
+      // Event streams never finish on their own.
+      live.close();
       server.closeIdleConnections();
       // A browser may hold a connection open mid-request (a stalled keepalive fetch); it must not keep the process up.
       const force = setTimeout(() => server.closeAllConnections(), 2000);

@@ -1,4 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+
+/** The journey stages when a site names none of its own, first to last, as the SDK's defaultStages. */
+const DEFAULT_STAGES = ['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy'];
+
+// The journey report's view, kept in its own .sql file so that it can be read, and run elsewhere, as SQL.
+const JOURNEY_VIEW = readFileSync(new URL('./sql/journey_touchpoints.sql', import.meta.url), 'utf8');
 
 // The touchpoint fields get columns of their own so that the journey report is plain SQL
 // (`GROUP BY stage, touchpoint`); the whole event stays in `raw`, so nothing a client sent is lost.
@@ -34,6 +41,12 @@ const SCHEMA = `
     dropped INTEGER NOT NULL,
     failed INTEGER NOT NULL
   );
+  -- No key constraints: they are checked in openStore, and a key deleted and inserted again in one
+  -- transaction is a conflict to DuckDB.
+  CREATE TABLE IF NOT EXISTS journey_stages (
+    position INTEGER NOT NULL,
+    stage VARCHAR NOT NULL
+  );
 `;
 
 // A messageId already stored means a retry whose first outcome the client never learnt: ignoring it is
@@ -56,6 +69,16 @@ const LATEST_EVENTS = `
   ORDER BY received_at DESC, timestamp DESC, message_id
   LIMIT $1
 `;
+
+// What an export holds: every column, times as ISO 8601 in UTC so that a warehouse loading the NDJSON reads
+// them as the instants they are (Parquet keeps its own TIMESTAMP type, which warehouses read as UTC).
+const EXPORT_COLUMNS = {
+  parquet: '*',
+  ndjson: `* REPLACE (${iso('timestamp')} AS timestamp, ${iso('received_at')} AS received_at)`,
+};
+
+/** A path as an SQL string literal: COPY takes no parameter for its file. */
+const literal = (text) => `'${String(text).replaceAll("'", "''")}'`;
 
 const STATS = `
   SELECT
@@ -114,11 +137,25 @@ const readRows = (reader) =>
 /**
  * Opens (or creates) the DuckDB database the collector writes to: a file path, or ':memory:'.
  * Returns plain functions over it; every one of them waits for the ones called before it.
+ *
+ * @param {string} database
+ * @param {object} [options]
+ * @param {string[]} [options.stages] The journey stages, first to last, as the site's SDK is configured.
  */
-export const openStore = async (database) => {
+export const openStore = async (database, { stages = DEFAULT_STAGES } = {}) => {
+  if (!Array.isArray(stages) || !stages.length || stages.some((s) => typeof s !== 'string' || !s) || new Set(stages).size !== stages.length) {
+    throw new TypeError(`stages must be a list of distinct stage names, got ${JSON.stringify(stages)}`);
+  }
   const instance = await DuckDBInstance.create(database);
   const connection = await instance.connect();
   await connection.run(SCHEMA);
+  // The stages are configuration, not history: each start writes the current list, which the view reads.
+  await connection.run('BEGIN TRANSACTION');
+  await connection.run('DELETE FROM journey_stages');
+  for (const [index, stage] of stages.entries()) await connection.run('INSERT INTO journey_stages VALUES ($1, $2)', [index + 1, stage]);
+  await connection.run('COMMIT');
+  // Kept in the file, so that the DuckDB CLI on a stopped collector's file can SELECT from it too.
+  await connection.run(JOURNEY_VIEW);
 
   // One connection does all the work, and one request's transaction must not take in another's statements;
   // separate connections would instead fail on each other's primary keys when two tabs retry the same event.
@@ -152,6 +189,40 @@ export const openStore = async (database) => {
     latestEvents: (limit = 50) => serially(async () => readRows(await connection.runAndReadAll(LATEST_EVENTS, [limit]))),
     /** Events stored, batches taken, and the duplicates, drops and failures they reported. */
     stats: () => serially(async () => readRows(await connection.runAndReadAll(STATS))[0]),
+    /**
+     * Writes the stored events to `file` as Parquet or NDJSON (DuckDB's COPY), for a warehouse to load as it is:
+     * all of them, or those received at or after `since` (a Date), for loads that add only what is new.
+     * @param {'parquet' | 'ndjson'} format
+     * @param {string} file
+     * @param {{ since?: Date }} [options]
+     */
+    exportEvents: (format, file, { since } = {}) =>
+      serially(async () => {
+        if (!EXPORT_COLUMNS[format]) throw new TypeError(`format must be parquet or ndjson, got ${format}`);
+        const as = format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT json';
+        // A Date, written by toISOString: nothing a client typed reaches the statement.
+        const where = since ? `WHERE received_at >= ${literal(since.toISOString().replace('Z', ''))}::TIMESTAMP` : '';
+        await connection.run(
+          `COPY (SELECT ${EXPORT_COLUMNS[format]} FROM events ${where} ORDER BY received_at, timestamp, message_id) TO ${literal(file)} (${as})`,
+        );
+      }),
+    /**
+     * Runs `work(query)` with journey_touchpoints computed once, into a temporary table of the same name that the
+     * figures' SQL reads instead of the view: one pass over the events for all the figures rather than one each,
+     * and every figure from the same moment, with no batch stored in between.
+     */
+    withJourney: (work) =>
+      serially(async () => {
+        await connection.run('DROP TABLE IF EXISTS temp.journey_touchpoints');
+        await connection.run('CREATE TEMP TABLE journey_touchpoints AS SELECT * FROM journey_touchpoints');
+        try {
+          return await work(async (sql, values) => readRows(await connection.runAndReadAll(sql, values)));
+        } finally {
+          await connection.run('DROP TABLE IF EXISTS temp.journey_touchpoints');
+        }
+      }),
+    /** The journey stages, first to last. */
+    stages: [...stages],
     /** Any SQL, for reports and tests: rows as JSON-friendly objects. */
     query: (sql, values) => serially(async () => readRows(await connection.runAndReadAll(sql, values))),
     /** Waits for what is under way, then closes the file, so that it can be opened again at once. */

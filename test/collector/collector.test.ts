@@ -1,10 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 // @ts-expect-error: the reference collector is plain JavaScript, without type declarations.
 import { createCollector } from '../../examples/collector/createCollector.js';
+// @ts-expect-error: plain JavaScript.
+import { journeyCsv } from '../../examples/collector/journeyCsv.js';
+// @ts-expect-error: plain JavaScript.
+import { rateLimiter } from '../../examples/collector/rateLimiter.js';
+import { parseRules } from '../../src/journey/parseRules';
+import { journeyFixture } from './journeyFixture';
 
 type Collector = Awaited<ReturnType<typeof createCollector>>;
 
@@ -275,14 +280,404 @@ test('data survives closing and reopening the same database file', async () => {
   expect(await (await post(batch(event('m-2')))).json()).toEqual({ ok: true, accepted: 0, duplicates: 1 });
 });
 
-test('with staticDir, serves the site at /site/ and the SDK at /touchtrail.min.js, and nothing outside the site', async () => {
+test('serves sites by prefix, with pretty URLs, an SPA fallback and files built in memory, and nothing outside them', async () => {
   await collector.close();
-  collector = await createCollector({ port: 0, database, staticDir: fileURLToPath(new URL('../../examples/site', import.meta.url)) });
-  const landing = await fetch(`${collector.url}/site/`);
+  const shop = mkdtempSync(join(dir, 'shop-'));
+  writeFileSync(join(shop, 'index.html'), '<!doctype html><title>Shop</title><script src="/touchtrail.min.js" data-collector="/v1/batch"></script>');
+  writeFileSync(join(shop, 'pricing.html'), '<!doctype html><title>Pricing</title>');
+  const spa = mkdtempSync(join(dir, 'spa-'));
+  writeFileSync(join(spa, 'index.html'), '<!doctype html><title>SPA</title>');
+  collector = await createCollector({
+    port: 0,
+    database,
+    sites: { '/shop/': shop, '/spa/': { dir: spa, fallback: 'index.html', files: { 'app.js': 'console.log(1)' } } },
+  });
+  expect(collector.siteUrls).toEqual({ '/shop/': `${collector.url}/shop/`, '/spa/': `${collector.url}/spa/` });
+
+  const landing = await fetch(`${collector.url}/shop/`);
   expect(landing.status).toBe(200);
+  expect(landing.headers.get('content-security-policy')).toContain("default-src 'self'");
   expect(await landing.text()).toContain('data-collector="/v1/batch"');
-  expect((await fetch(`${collector.url}/site/pricing.html`)).status).toBe(200);
-  expect((await fetch(`${collector.url}/site/..%2f..%2fpackage.json`)).status).toBe(404);
+  expect(await (await fetch(`${collector.url}/shop/pricing`)).text()).toContain('Pricing');
+  expect((await fetch(`${collector.url}/shop/pricing.html`)).status).toBe(200);
+  expect((await fetch(`${collector.url}/shop`, { redirect: 'manual' })).headers.get('location')).toBe('/shop/');
+  expect((await fetch(`${collector.url}/shop/nothing`)).status).toBe(404);
+  expect((await fetch(`${collector.url}/shop/..%2f..%2fpackage.json`)).status).toBe(404);
+  expect((await fetch(`${collector.url}/shop/%2e%2e/%2e%2e/%2e%2e/package.json`)).status).toBe(404);
+
+  // The SPA's routes are its index.html; its bundle comes from memory; a missing asset stays missing.
+  expect(await (await fetch(`${collector.url}/spa/products/42`)).text()).toContain('<title>SPA</title>');
+  const bundle = await fetch(`${collector.url}/spa/app.js`);
+  expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+  expect(await bundle.text()).toBe('console.log(1)');
+  expect((await fetch(`${collector.url}/spa/missing.js`)).status).toBe(404);
+
   // The SDK is there once built; the collector's tests do not build it.
   expect([200, 404]).toContain((await fetch(`${collector.url}/touchtrail.min.js`)).status);
+});
+
+describe('rate limiting', () => {
+  const restart = async (options: Record<string, unknown>) => {
+    await collector.close();
+    collector = await createCollector({ port: 0, database, ...options });
+  };
+
+  test('a client over its budget gets 429 with Retry-After and CORS headers; its batches are not stored', async () => {
+    await restart({ rateLimit: { perSecond: 1, burst: 2 } });
+    const origin = 'https://shop.example';
+    const headers = { 'Content-Type': 'text/plain', Origin: origin };
+    expect((await post(batch(event('m-1')), headers)).status).toBe(200);
+    expect((await post(batch(event('m-2')), headers)).status).toBe(200);
+    const refused = await post(batch(event('m-3')), headers);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // A cross-origin page can only honour Retry-After if it may read it.
+    expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(refused.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect((await refused.json()).error).toMatch(/too many batches/);
+    expect((await collector.stats()).events).toBe(2);
+
+    // A token comes back each second.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await post(batch(event('m-3')), headers)).status).toBe(200);
+  });
+
+  test('each client has its own budget (by X-Forwarded-For when trustProxy is set)', async () => {
+    await restart({ rateLimit: { perSecond: 0.01, burst: 1 }, trustProxy: true });
+    const from = (ip: string) => ({ 'Content-Type': 'text/plain', 'X-Forwarded-For': `${ip}, 10.0.0.1` });
+    expect((await post(batch(event('a-1')), from('203.0.113.1'))).status).toBe(200);
+    expect((await post(batch(event('a-2')), from('203.0.113.1'))).status).toBe(429);
+    expect((await post(batch(event('b-1')), from('203.0.113.2'))).status).toBe(200);
+  });
+
+  test('without trustProxy, X-Forwarded-For is ignored: a client cannot buy budget by making addresses up', async () => {
+    await restart({ rateLimit: { perSecond: 0.01, burst: 1 } });
+    expect((await post(batch(event('a-1')), { 'Content-Type': 'text/plain', 'X-Forwarded-For': '203.0.113.1' })).status).toBe(200);
+    expect((await post(batch(event('a-2')), { 'Content-Type': 'text/plain', 'X-Forwarded-For': '203.0.113.2' })).status).toBe(429);
+  });
+
+  test('the report and its APIs are not limited, and rateLimit: false turns limiting off', async () => {
+    await restart({ rateLimit: { perSecond: 0.01, burst: 1 } });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${collector.url}/api/stats`)).status).toBe(200);
+    await restart({ rateLimit: false });
+    for (let i = 0; i < 80; i++) expect((await post(batch(event(`m-${i}`)))).status).toBe(200);
+  });
+
+  test('the bucket refills at perSecond up to burst, and full buckets are forgotten', () => {
+    let now = 0;
+    const limiter = rateLimiter({ perSecond: 2, burst: 3, now: () => now });
+    expect([1, 2, 3, 4].map(() => limiter.take('a').ok)).toEqual([true, true, true, false]);
+    expect(limiter.take('a')).toEqual({ ok: false, retryAfter: 1 });
+    now = 500;
+    expect(limiter.take('a').ok).toBe(true);
+    expect(limiter.take('a').ok).toBe(false);
+    now = 10_000;
+    limiter.take('b');
+    expect(limiter.size).toBe(1);
+  });
+});
+
+describe('exports of the stored events', () => {
+  beforeEach(async () => {
+    await post(batch(event('m-1'), event('m-2', { timestamp: '2025-03-01T12:05:00.000Z' })));
+  });
+
+  test('/export/events.ndjson: one JSON object a line, every column, times in ISO 8601 UTC', async () => {
+    const response = await fetch(`${collector.url}/export/events.ndjson`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-ndjson');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="touchtrail-events-\d{4}-\d\d-\d\d\.ndjson"$/);
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      message_id: 'm-1',
+      type: 'track',
+      touchpoint: 'Signup',
+      stage: 'decision',
+      session_id: 'session-1',
+      timestamp: '2025-03-01T12:00:00.000Z',
+      properties: { plan: 'pro' },
+      context: { page: { path: '/pricing' } },
+    });
+    expect(lines[0].received_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(JSON.parse(typeof lines[0].raw === 'string' ? lines[0].raw : JSON.stringify(lines[0].raw))).toEqual(event('m-1'));
+  });
+
+  test('/export/events.parquet: a Parquet file that reads back as the same rows', async () => {
+    const response = await fetch(`${collector.url}/export/events.parquet`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+    // Parquet files start and end with the magic "PAR1".
+    expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+    expect(bytes.subarray(-4).toString()).toBe('PAR1');
+    const file = join(dir, `export-${n}.parquet`);
+    writeFileSync(file, bytes);
+    const rows = await collector.query(`SELECT message_id, stage, timestamp::VARCHAR AS t FROM read_parquet('${file}') ORDER BY message_id`);
+    expect(rows).toEqual([
+      { message_id: 'm-1', stage: 'decision', t: '2025-03-01 12:00:00' },
+      { message_id: 'm-2', stage: 'decision', t: '2025-03-01 12:05:00' },
+    ]);
+  });
+
+  test('?since= exports only the events received since then, for loads that add what is new', async () => {
+    const cut = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    await post(batch(event('m-3')));
+    const lines = (await (await fetch(`${collector.url}/export/events.ndjson?since=${cut}`)).text()).trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line).message_id)).toEqual(['m-3']);
+    const wrong = await fetch(`${collector.url}/export/events.parquet?since=last-week`);
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toMatch(/^since must be an ISO 8601 date/);
+  });
+
+  test('leaves no temporary file behind', async () => {
+    const exports = () => readdirSync(tmpdir()).filter((name) => name.startsWith('touchtrail-export-'));
+    const before = exports();
+    await (await fetch(`${collector.url}/export/events.ndjson`)).text();
+    await (await fetch(`${collector.url}/export/events.parquet`)).arrayBuffer();
+    // The file is removed once the answer is sent, which is a moment after the client has it all.
+    await expect.poll(exports, { timeout: 2000 }).toEqual(before);
+  });
+});
+
+describe('the journey report', () => {
+  type Report = Awaited<ReturnType<Collector['journey']>>;
+  let report: Report;
+  const stage = (name: string) => report.map.find((s: { stage: string }) => s.stage === name);
+  const items = (name: string) => Object.fromEntries(stage(name).items.map((i: { touchpoint: string; visitors: number }) => [i.touchpoint, i.visitors]));
+
+  beforeEach(async () => {
+    expect((await post(batch(...journeyFixture))).status).toBe(200);
+    report = await (await fetch(`${collector.url}/api/journey`)).json();
+  });
+
+  test('totals, and how much the report staged itself', () => {
+    expect(report.totals).toMatchObject({ visitors: 4, sessions: 4, orders: 2, revenue: 200, firstAt: '2025-03-01T10:00:00.000Z' });
+    // Page Engagement, Page Experience and Journey Stage Reached measure touchpoints; they are not touchpoints.
+    expect(report.totals.touchpoints).toBe(journeyFixture.length - 1 /* identify */ - 7 /* measures */);
+    expect(report.totals.stagedByReport).toBe(report.totals.touchpoints - 3);
+  });
+
+  test('the map: every stage left to right (a stage only the data knows comes last), each with its touchpoints', () => {
+    expect(report.stages).toEqual(['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy', 'onboarding']);
+    expect(report.map.map((s: { stage: string; visitors: number }) => [s.stage, s.visitors])).toEqual([
+      ['awareness', 3], // cleo landed on a product page: consideration
+      ['consideration', 4],
+      ['decision', 3],
+      ['purchase', 2],
+      ['retention', 1],
+      ['advocacy', 1],
+      ['onboarding', 1],
+    ]);
+    // The SDK's defaults, repeated in SQL: an ad landing, products and pricing, checkout, order, help and chat, share.
+    expect(items('awareness')).toEqual({ 'Page /': 3 });
+    expect(items('consideration')).toMatchObject({
+      'Page /products/trail-runner': 2,
+      'Product Added': 2,
+      'Page /pricing': 1,
+      'Features page': 1,
+      // A link is known by its text.
+      'Link Clicked: Shop the Trail Runner': 1,
+    });
+    expect(items('decision')).toMatchObject({ 'Checkout Started: checkout': 3, 'Shipping details sent': 3, 'Checkout Abandoned: payment': 1 });
+    // A form with no default stage takes the furthest stage its visitor had reached.
+    expect(items('retention')).toEqual({ 'Page /help': 1, 'Chat Opened: intercom': 1, '=HYPERLINK("https://evil.example")': 1 });
+    expect(items('purchase')).toEqual({ 'Order Completed: confirmation': 2, 'Page /checkout/confirmation': 1 });
+    expect(items('advocacy')).toEqual({ 'Link Clicked: share': 1 });
+    expect(stage('decision').items.find((i: { touchpoint: string }) => i.touchpoint === 'Shipping details sent').momentOfTruth).toBe(true);
+  });
+
+  test('the funnel counts visitors by their furthest stage, with the drop-off between stages', () => {
+    expect(report.funnel).toEqual([
+      { stage: 'awareness', visitors: 4, dropOff: 0, dropOffRate: 0 },
+      { stage: 'consideration', visitors: 4, dropOff: 1, dropOffRate: 0.25 },
+      { stage: 'decision', visitors: 3, dropOff: 1, dropOffRate: 1 / 3 },
+      { stage: 'purchase', visitors: 2, dropOff: 0, dropOffRate: 0 },
+      { stage: 'retention', visitors: 2, dropOff: 1, dropOffRate: 0.5 },
+      { stage: 'advocacy', visitors: 1, dropOff: null, dropOffRate: null },
+    ]);
+  });
+
+  test('checkout drop-off per step comes from the abandonments', () => {
+    expect(report.checkout).toEqual([
+      { step: 1, stepName: 'checkout', sessions: 3, abandoned: 0, abandonRate: 0 },
+      { step: 2, stepName: 'shipping', sessions: 3, abandoned: 0, abandonRate: 0 },
+      { step: 3, stepName: 'payment', sessions: 3, abandoned: 1, abandonRate: 1 / 3 },
+      { step: 4, stepName: 'confirmation', sessions: 2, abandoned: 0, abandonRate: 0 },
+    ]);
+  });
+
+  test('an abandonment followed by a later step in the same session is not a drop-off', async () => {
+    const [last] = journeyFixture.filter((e) => e.event === 'Checkout Abandoned');
+    const back = { ...last, event: 'Payment Info Entered', messageId: 'ben-came-back', timestamp: '2025-03-01T11:30:00.000Z', properties: { ...last.properties, touchpoint: 'Payment Info Entered' } };
+    await post(batch(back));
+    report = await collector.journey();
+    expect(report.checkout[2]).toMatchObject({ step: 3, abandoned: 0 });
+  });
+
+  test('channel mix per stage: channels sent by the SDK, or the session landing\'s', () => {
+    const mix = Object.fromEntries(
+      report.channels.map(({ stage, channels }: { stage: string; channels: { channel: string; visitors: number }[] }) => [
+        stage,
+        Object.fromEntries(channels.map((c) => [c.channel, c.visitors])),
+      ]),
+    );
+    expect(mix.awareness).toEqual({ paid_search: 1, email: 1, paid_social: 1 });
+    expect(mix.consideration).toEqual({ paid_search: 1, email: 1, organic_search: 1, paid_social: 1 });
+    expect(mix.decision).toEqual({ paid_search: 1, email: 1, organic_search: 1 });
+    expect(mix.retention).toEqual({ organic_search: 1 });
+    expect(mix.advocacy).toEqual({ paid_search: 1 });
+  });
+
+  test('moments of truth with their outcome', () => {
+    expect(report.moments).toEqual([
+      { touchpoint: 'Features page', stage: 'consideration', visitors: 1, bought: 0, wentFurther: 0, wentNoFurther: 1 },
+      { touchpoint: 'Shipping details sent', stage: 'decision', visitors: 3, bought: 2, wentFurther: 0, wentNoFurther: 1 },
+    ]);
+  });
+
+  test('page experience per stage: p75 of each web vital, the ratings, and slow moments of truth', () => {
+    expect(report.experience).toEqual([
+      {
+        stage: 'awareness',
+        pages: 1,
+        p75: { lcp: 1800, inp: 120, cls: 0.05, fcp: null, ttfb: null },
+        ratings: { good: 1, needsImprovement: 0, poor: 0 },
+        slowMomentsOfTruth: 0,
+      },
+      {
+        // Ben's pricing page counts once, with its last values (4200, 300), and cleo's product page.
+        stage: 'consideration',
+        pages: 2,
+        p75: { lcp: 3800, inp: 262.5, cls: expect.closeTo(0.23, 5), fcp: null, ttfb: null },
+        ratings: { good: 0, needsImprovement: 1, poor: 1 },
+        slowMomentsOfTruth: 0,
+      },
+      {
+        // No default stage for the payment page's path: it is where ben was by then, decision.
+        stage: 'decision',
+        pages: 1,
+        p75: { lcp: 5200, inp: 640, cls: 0.01, fcp: null, ttfb: null },
+        ratings: { good: 0, needsImprovement: 0, poor: 1 },
+        slowMomentsOfTruth: 1,
+      },
+    ]);
+  });
+
+  test('from and to narrow it to a time range, and a wrong one is a 400', async () => {
+    const ben = await (await fetch(`${collector.url}/api/journey?from=2025-03-01T11:00:00Z&to=2025-03-01T12:00:00Z`)).json();
+    expect(ben.totals).toMatchObject({ visitors: 1, orders: 0 });
+    expect(ben.checkout.find((s: { step: number }) => s.step === 3)).toMatchObject({ abandoned: 1 });
+    const wrong = await fetch(`${collector.url}/api/journey?from=yesterday`);
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toMatch(/^from must be an ISO 8601 date/);
+  });
+
+  test('an empty database gives every stage, empty', async () => {
+    await collector.close();
+    collector = await createCollector({ port: 0 });
+    report = await collector.journey();
+    expect(report.totals).toMatchObject({ visitors: 0, touchpoints: 0, orders: 0 });
+    expect(report.map.map((s: { stage: string; items: unknown[] }) => [s.stage, s.items.length])).toEqual(
+      ['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy'].map((s) => [s, 0]),
+    );
+    expect(report.funnel.every((s: { visitors: number }) => s.visitors === 0)).toBe(true);
+    expect([report.checkout, report.moments, report.experience]).toEqual([[], [], []]);
+  });
+
+  test('a site with its own stages: defaults to stages it does not list do not apply', async () => {
+    await collector.close();
+    collector = await createCollector({ port: 0, database, stages: ['discover', 'consideration', 'decision', 'purchase'] });
+    report = await collector.journey();
+    expect(report.stages.slice(0, 4)).toEqual(['discover', 'consideration', 'decision', 'purchase']);
+    // Ada's ad landing would be awareness, which this site does not have: she is where a newcomer is, discovering.
+    expect(items('discover')).toMatchObject({ 'Page /': 2 });
+    expect(report.funnel.map((s: { visitors: number }) => s.visitors)).toEqual([4, 4, 3, 2]);
+  });
+
+  test('/export/journey.json and /export/journey.csv give it as files; CSV fields cannot run as formulas', { timeout: 20_000 }, async () => {
+    const json = await fetch(`${collector.url}/export/journey.json`);
+    expect(json.headers.get('content-disposition')).toBe('attachment; filename="touchtrail-journey.json"');
+    expect((await json.json()).funnel).toEqual(report.funnel);
+
+    const csv = await fetch(`${collector.url}/export/journey.csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="touchtrail-journey-map.csv"');
+    const lines = (await csv.text()).split('\r\n');
+    expect(lines[0]).toBe('stage,touchpoint,kind,touchpoints,visitors,moment_of_truth');
+    expect(lines).toContain('decision,Shipping details sent,form_submit,3,3,true');
+    expect(lines).toContain(`retention,"'=HYPERLINK(""https://evil.example"")",form_submit,1,1,false`);
+
+    const funnel = (await (await fetch(`${collector.url}/export/journey.csv?part=checkout`)).text()).split('\r\n');
+    expect(funnel.slice(0, 2)).toEqual(['step,step_name,sessions,abandoned,abandon_rate', '1,checkout,3,0,0']);
+    for (const part of journeyCsv.parts) expect((await fetch(`${collector.url}/export/journey.csv?part=${part}`)).status).toBe(200);
+    const wrong = await fetch(`${collector.url}/export/journey.csv?part=nope`);
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toMatch(/^part must be one of map, funnel/);
+  });
+
+  test('the SQL is readable from the DuckDB file: the view is kept in it', async () => {
+    expect(await collector.query("SELECT count(*)::INTEGER AS n FROM journey_touchpoints WHERE stage = 'purchase'")).toEqual([{ n: 3 }]);
+    expect(await collector.query('SELECT stage FROM journey_stages ORDER BY position')).toHaveLength(6);
+  });
+});
+
+test("the shop's rules file is valid: no rule of it is left out", () => {
+  const { errors } = parseRules(JSON.parse(readFileSync('examples/shop/touchtrail-rules.json', 'utf8')));
+  expect(errors).toEqual([]);
+});
+
+test('/journey is the journey page: its scripts are modules in files, so that a strict CSP allows them', async () => {
+  const page = await fetch(`${collector.url}/journey`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  const html = await page.text();
+  expect(html).toContain('Customer journey');
+  expect(html).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>|\sstyle=/);
+  for (const src of [...html.matchAll(/(?:src|href)="(\/[^"]+\.(?:js|css))"/g)].map((m) => m[1])) {
+    expect((await fetch(`${collector.url}${src}`)).status, src).toBe(200);
+  }
+  expect((await fetch(`${collector.url}/report/main.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+  // The pages themselves only under their own names.
+  expect((await fetch(`${collector.url}/journey.html`)).status).toBe(404);
+});
+
+test('/api/live tells report pages when a batch was stored', async () => {
+  const controller = new AbortController();
+  const response = await fetch(`${collector.url}/api/live`, { signal: controller.signal });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  await post(batch(event('m-1'), event('m-2')));
+  while (!text.includes('event: stored')) text += (await reader.read()).value;
+  expect(text).toContain('data: {"accepted":2}');
+  controller.abort();
+});
+
+test('close() ends open event streams rather than waiting for them', async () => {
+  const response = await fetch(`${collector.url}/api/live`);
+  expect(response.status).toBe(200);
+  const started = Date.now();
+  await collector.close();
+  expect(Date.now() - started).toBeLessThan(1500);
+  collector = await createCollector({ port: 0, database });
+});
+
+test('with reportAuth, the report, its APIs and exports need the password; batches and sites do not', async () => {
+  await collector.close();
+  const shop = mkdtempSync(join(dir, 'site-'));
+  writeFileSync(join(shop, 'index.html'), '<!doctype html><title>Shop</title>');
+  collector = await createCollector({ port: 0, database, reportAuth: 'owner:s3cret', sites: { '/shop/': shop } });
+  const basic = (credentials: string) => ({ Authorization: `Basic ${Buffer.from(credentials).toString('base64')}` });
+  for (const path of ['/', '/journey', '/api/journey', '/api/events', '/export/events.ndjson', '/export/journey.csv']) {
+    const refused = await fetch(`${collector.url}${path}`);
+    expect(refused.status, path).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+    expect((await fetch(`${collector.url}${path}`, { headers: basic('owner:wrong') })).status).toBe(401);
+    expect((await fetch(`${collector.url}${path}`, { headers: basic('owner:s3cret') })).status, path).toBe(200);
+  }
+  expect((await post(batch(event('m-1')))).status).toBe(200);
+  expect((await fetch(`${collector.url}/shop/`)).status).toBe(200);
 });

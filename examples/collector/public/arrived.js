@@ -64,9 +64,10 @@ const refresh = async () => {
   setTimeout(refresh, REFRESH_MS);
 };
 
-// The collector serves the demo site only when started with one; the link shows only if it is there.
-fetch('/site/', { method: 'HEAD' })
-  .then((response) => (byId('site-link').hidden = !response.ok))
+// The collector serves the demo shop only when started with it; the link shows only if it is there.
+fetch('/api/sites')
+  .then((response) => response.json())
+  .then(({ sites }) => (byId('site-link').hidden = !sites.includes('/shop/')))
   .catch(() => {});
 
 refresh();
