@@ -7,6 +7,7 @@ import { campaign } from './lib/campaign';
 import { guard } from './lib/guard';
 import { pageContext } from './lib/pageContext';
 import { jsonSafe } from './lib/jsonSafe';
+import { privacySignal } from './lib/privacySignal';
 import { storage } from './lib/storage';
 import { uuid } from './lib/uuid';
 import { redact, type RedactOptions } from './privacy/redact';
@@ -82,11 +83,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   // touchtrail's own failures never reach the page: they are counted, and shown in debug mode.
   let failures = 0;
   const fail = (error: unknown) => log(`failure ${++failures}:`, error);
-  // Global Privacy Control, or Do Not Track (still sent by some browsers, read where they keep it).
-  const signal =
-    options.privacySignals != 'ignore' &&
-    ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true ||
-      [navigator.doNotTrack, (window as { doNotTrack?: string }).doNotTrack].includes('1'));
+  const signal = options.privacySignals != 'ignore' && privacySignal();
   const storageless = signal && options.privacySignals != 'off';
   let consent: ConsentState = signal && !storageless ? 'denied' : options.consent || 'granted';
   const identity = createIdentity(consent == 'granted' && !storageless);

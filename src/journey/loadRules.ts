@@ -14,6 +14,8 @@ export interface LoadRulesOptions {
   maxAge?: number;
   /** The IndexedDB database the file is cached in: its own, so that it never meets the queue's. @default 'touchtrail-rules' */
   database?: string;
+  /** Cache the file in IndexedDB; false (consent pending, a privacy signal) fetches it each page load. @default true */
+  cache?: boolean;
 }
 
 // Safari has hung on a first IndexedDB open; rules that never come must not wait longer than this for the cache.
@@ -28,7 +30,10 @@ const CACHE_TIMEOUT = 1000;
  * background when it is older than `maxAge`. Give the promise to `journeyStages({ rules })`, which applies the
  * rules as soon as it resolves.
  */
-export const loadRules = (source: string | object, { stages, maxAge = 600_000, database = 'touchtrail-rules' }: LoadRulesOptions = {}): Promise<Rules> => {
+export const loadRules = (
+  source: string | object,
+  { stages, maxAge = 600_000, database = 'touchtrail-rules', cache = true }: LoadRulesOptions = {},
+): Promise<Rules> => {
   const warn = (...problem: unknown[]) => console.warn('touchtrail: rules', ...problem);
   const use = (doc: unknown, from: string): Rules => {
     const { rules, errors } = parseRules(doc, stages);
@@ -37,7 +42,7 @@ export const loadRules = (source: string | object, { stages, maxAge = 600_000, d
   };
   if (typeof source != 'string') return Promise.resolve(use(source, 'inline'));
   let url = source;
-  const store = createStore(database, 'rules');
+  const store = cache ? createStore(database, 'rules') : undefined;
   // What was fetched is cached as text, good or bad, and checked on every load, so its problems stay visible.
   const download = (): Promise<string> =>
     fetch(url, { cache: 'no-cache' })
@@ -48,7 +53,7 @@ export const loadRules = (source: string | object, { stages, maxAge = 600_000, d
       .then((body) => {
         // idb-keyval opens the database on first use, and throws there when IndexedDB is missing.
         Promise.resolve({ at: Date.now(), body })
-          .then((entry) => set(url, entry, store))
+          .then((entry) => (store ? set(url, entry, store) : undefined))
           .catch(() => {});
         return body;
       });
@@ -57,7 +62,9 @@ export const loadRules = (source: string | object, { stages, maxAge = 600_000, d
     .then(() =>
       new Promise<{ at: number; body: string } | undefined>((resolve, reject) => {
         setTimeout(resolve, CACHE_TIMEOUT);
-        get(url, store).then(resolve, reject);
+        // Reading opens the database, which creates it: not without leave to store.
+        if (store) get(url, store).then(resolve, reject);
+        else resolve(undefined);
       }).catch(() => undefined),
     )
     .then((entry) => {

@@ -13,6 +13,7 @@ import { channels } from '../journey/channels';
 import { journeyStages } from '../journey/journeyStages';
 import { loadRules } from '../journey/loadRules';
 import { loadInspector } from '../inspector/loadInspector';
+import { privacySignal } from '../lib/privacySignal';
 import type { Capture } from '../types';
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
@@ -37,7 +38,9 @@ try {
     }
   };
   // data-config: the marketer's rules file, fetched once, cached, refreshed in the background.
-  const rules = data.config ? loadRules(data.config) : undefined;
+  // Cached only where touchtrail may store: consent given (or not asked for) and no privacy signal.
+  const mayStore = !data.consent?.match(/pending|denied/) && !(data.privacySignals != 'ignore' && privacySignal());
+  const rules = data.config ? loadRules(data.config, { cache: mayStore }) : undefined;
   // A capture that can start only once the rules have said how (which pages are the checkout).
   const later =
     (made: Promise<Capture | undefined>): Capture =>

@@ -381,7 +381,7 @@ describe('processing', () => {
     const loud = makeTracker({ processors: [broken], debug: true });
     loud.tracker.track('X');
     await loud.tracker.flush();
-    expect(warn).toHaveBeenCalledWith('touchtrail:', boom);
+    expect(warn).toHaveBeenCalledWith('touchtrail:', 'failure 1:', boom);
   });
 
   test('a capture that throws when started does not stop the tracker', async () => {
