@@ -6,11 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 // Subresource Integrity for the script-tag build: written beside it, and into the README's snippet, so that the
 // snippet a site copies always matches the file it loads.
-const integrity = () => ({
+const integrity = ({ readme: intoReadme = true } = {}) => ({
   name: 'integrity',
   writeBundle({ file }) {
     const sri = `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
     writeFileSync(`${file}.sri`, sri + '\n');
+    if (!intoReadme) return;
     const readme = readFileSync('README.md', 'utf8');
     const updated = readme.replace(/integrity="sha384-[^"]*"/g, `integrity="${sri}"`);
     if (updated !== readme) writeFileSync('README.md', updated);
@@ -59,6 +60,19 @@ export default [
       inspectorIntegrity(),
       minify,
       integrity(),
+    ],
+  },
+  // The <script> tag with web vitals: the same, plus webVitals() and the web-vitals library. Its hash is written
+  // beside it only: the README's snippet is the plain build's.
+  {
+    input: 'src/script/tagWithVitals.ts',
+    output: { file: 'dist/touchtrail.vitals.min.js', format: 'iife' },
+    plugins: [
+      resolve({ browser: true }),
+      typescript({ noEmitOnError: true, declaration: false, outDir: 'dist', include: ['src/**/*'] }),
+      inspectorIntegrity(),
+      minify,
+      integrity({ readme: false }),
     ],
   },
 ];

@@ -12,6 +12,8 @@ export { checkoutSteps } from './capture/checkoutSteps';
 export type { CheckoutStep, CheckoutStepsOptions } from './capture/checkoutSteps';
 export { chatOpens } from './capture/chatOpens';
 export type { ChatOpensOptions } from './capture/chatOpens';
+export { webVitals } from './capture/webVitals';
+export type { WebVitalsOptions } from './capture/webVitals';
 export { taggedClicks } from './capture/taggedClicks';
 export type { TaggedClicksOptions } from './capture/taggedClicks';
 export { journeyStages } from './journey/journeyStages';

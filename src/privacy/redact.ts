@@ -29,7 +29,7 @@ const TOKEN = /^(?=[^/]*\d)(?=[^/]*[a-z])(?!(?:[^-]*-){3})[\w-]{20,}$|^[\da-f-]{
 // A fragment that carries a value (#access_token=…), or a token; an SPA route such as #/products/42 stays.
 const tokenFragment = (hash: string) => hash.includes('=') || hash.slice(1).split('/').some((part) => TOKEN.test(part));
 // The properties of touchpoints that touchtrail's own captures collect from the page.
-const PAGE_KEYS = ['href', 'url', 'text', 'title', 'action', 'referrer', 'path', 'landingPage'];
+const PAGE_KEYS = ['href', 'url', 'text', 'title', 'action', 'referrer', 'path', 'landingPage', 'inpPath'];
 
 /**
  * A processor that keeps personal data out of what touchtrail collects from the page: URLs (page, referrer,
