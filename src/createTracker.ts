@@ -1,4 +1,4 @@
-import type { Capture, Emit, Properties, Processor, Queue, Send, Serialize, Touchpoint, TouchpointContext } from './types';
+import type { Capture, Emit, PageContext, Properties, Processor, Queue, Send, Serialize, Touchpoint, TouchpointContext } from './types';
 import { checkOptions } from './core/checkOptions';
 import { createDelivery } from './core/createDelivery';
 import { createIdentity } from './core/createIdentity';
@@ -116,7 +116,12 @@ export const createTracker = (options: TrackerOptions): Tracker => {
 
   // Touchpoints of the current task wait here, and are processed and stored together in a microtask:
   // track() itself only builds an object, and one IndexedDB transaction takes the whole burst.
-  let pending: [Touchpoint, Element | undefined][] = [];
+  let pending: [Touchpoint, Element | undefined, number][] = [];
+  let pageKey = '';
+  let page: PageContext;
+  let utm: Record<string, string> | undefined;
+  // What does not change while the page lives.
+  const device = { locale: navigator.language, userAgent: navigator.userAgent, screen: { width: screen.width, height: screen.height } };
   let pageUrl = '';
   let referrer = document.referrer;
 
@@ -124,15 +129,17 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     const burst = pending;
     pending = [];
     const out: Touchpoint[] = [];
-    for (const [touchpoint, element] of burst) {
+    for (const [touchpoint, element, time] of burst) {
       try {
+        touchpoint.messageId = uuid();
+        touchpoint.timestamp = new Date(time).toISOString();
         // Done here, not in track(): cycles, BigInts, DOM nodes and the like are the page's cost only once per burst.
         touchpoint.properties = jsonSafe(touchpoint.properties, (path, why) =>
           console.warn(`touchtrail: property ${path} of "${touchpoint.properties.touchpoint}" is ${why}; left out.`),
         ) as Properties;
         if (touchpoint.traits) touchpoint.traits = jsonSafe(touchpoint.traits, () => {}) as Properties;
         const c = touchpoint.context;
-        c.sessionId = identity.session(Date.parse(touchpoint.timestamp), c.campaign && new URLSearchParams(c.campaign) + '');
+        c.sessionId = identity.session(time, c.campaign && new URLSearchParams(c.campaign) + '');
         // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
         let kept = [touchpoint];
         // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.
@@ -166,30 +173,31 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         if (pageUrl && pageUrl !== location.href) referrer = pageUrl;
         pageUrl = location.href;
       }
-      const context: TouchpointContext = {
-        page: pageContext(referrer),
-        library,
-        locale: navigator.language,
-        userAgent: navigator.userAgent,
-        screen: { width: screen.width, height: screen.height },
-        sessionId: '',
-      };
-      const utm = campaign(location.search);
+      // The page's part of the context changes only with the URL, the title or the referrer: it is built once for
+      // each and shared, so that track() reads the location but parses nothing.
+      const key = `${location.href}\n${document.title}\n${referrer}`;
+      if (key !== pageKey) {
+        pageKey = key;
+        page = pageContext(referrer);
+        utm = campaign(location.search);
+      }
+      const context: TouchpointContext = { page, library, ...device, sessionId: '' };
       if (utm) context.campaign = utm;
+      // messageId and timestamp are filled in by process(), from the time taken here.
       const touchpoint: Touchpoint = {
         type,
         properties: { touchpoint: name, touchpointKind: type === 'page' ? 'page_view' : 'custom', ...properties },
         context,
-        messageId: uuid(),
+        messageId: '',
         anonymousId: identity.anonymousId,
         userId: identity.userId,
-        timestamp: new Date().toISOString(),
+        timestamp: '',
       };
       if (type === 'track') touchpoint.event = name;
       if (type === 'page' && properties.name) touchpoint.name = String(properties.name);
       if (traits) touchpoint.traits = traits;
       if (!pending.length) queueMicrotask(process);
-      pending.push([touchpoint, element]);
+      pending.push([touchpoint, element, Date.now()]);
     } catch (error) {
       fail(error);
     }

@@ -229,7 +229,8 @@ export const createDelivery = (o: DeliveryOptions) => {
           if (event.event) event.event = cut(event.event);
           if (event.name) event.name = cut(event.name);
           if (event.traits) event.traits = { truncated: true };
-          const page = event.context.page;
+          // A copy: the page's context is shared by every touchpoint of the page.
+          const page = (event.context.page = { ...event.context.page });
           (Object.keys(page) as (keyof typeof page)[]).forEach((key) => (page[key] = cut(page[key])));
           bytes = byteLength(stringify(event));
           console.warn(`touchtrail: "${touchpoint}" was larger than a request may be; its properties were left out.`);

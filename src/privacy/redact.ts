@@ -46,7 +46,17 @@ export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
   // Text is cut to 2,000 characters first: a page title or link text longer than that is not worth a slow page.
   const mask = (text: string) =>
     PATTERNS.reduce((t, [pattern, label]) => t.replace(pattern, (found) => (label != '[card]' || luhn(found) ? label : found)), text.slice(0, 2000));
+  // Every touchpoint of a page carries the same page URL and referrer: each is cleaned once.
+  const memo = new Map<string, string>();
   const cleanUrl = (text: string) => {
+    let clean = memo.get(text);
+    if (clean === undefined) {
+      if (memo.size > 100) memo.clear();
+      memo.set(text, (clean = cleanNew(text)));
+    }
+    return clean;
+  };
+  const cleanNew = (text: string) => {
     try {
       const url = new URL(text);
       if (!/^https?:$/.test(url.protocol)) return mask(text);
@@ -69,7 +79,8 @@ export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
     const { page, campaign } = touchpoint.context;
     const url = cleanUrl(page.url);
     touchpoint.context.page = { ...page, url, referrer: clean(page.referrer) as string, title: mask(page.title), path: new URL(url).pathname, search: new URL(url).search };
-    if (campaign) Object.keys(campaign).forEach((key) => (campaign[key] = mask(String(campaign[key]))));
+    // A copy: the campaign is shared by every touchpoint of the page.
+    if (campaign) touchpoint.context.campaign = Object.fromEntries(Object.keys(campaign).map((key) => [key, mask(String(campaign[key]))]));
     for (const key of PAGE_KEYS) if (key in touchpoint.properties) touchpoint.properties[key] = clean(touchpoint.properties[key]);
     return touchpoint;
   };
