@@ -143,7 +143,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
         let kept = [touchpoint];
         // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.
-        const persist = consent == 'granted' && !storageless;
+        const persist = mayStore();
         for (const processor of processors) {
           kept = kept.flatMap((t) => processor(t, element, persist) || []);
           // A processor that returns anything but touchpoints (a promise from an async beforeSend, say) is a bug:
@@ -215,7 +215,8 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     }
   };
 
-  const stops = (options.captures || []).map((capture) => guard(capture, fail)(track, fail));
+  const mayStore = () => consent == 'granted' && !storageless;
+  const stops = (options.captures || []).map((capture) => guard(capture, fail)(track, fail, mayStore));
 
   return {
     track,

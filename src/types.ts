@@ -64,8 +64,11 @@ export type Emit = (event: string, properties?: Properties, options?: TrackOptio
 /** Reports one of touchtrail's own failures, so it is counted (and logged in debug mode) instead of reaching the page. */
 export type Fail = (error: unknown) => void;
 
-/** Starts listening for touchpoints and returns the function that stops it. */
-export type Capture = (emit: Emit, fail: Fail) => () => void;
+/**
+ * Starts listening for touchpoints and returns the function that stops it. `persist` says whether the capture may
+ * write to storage now (false while consent is pending or a privacy signal forbids it): ask it before each write.
+ */
+export type Capture = (emit: Emit, fail: Fail, persist: () => boolean) => () => void;
 
 /**
  * Changes a touchpoint, drops it (returns `null`), or adds touchpoints after it (returns an array, the touchpoint

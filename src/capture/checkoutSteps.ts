@@ -75,7 +75,7 @@ const matches = (url: string | RegExp) =>
  */
 export const checkoutSteps =
   ({ steps = [], confirmation, dataLayer = 'dataLayer' }: CheckoutStepsOptions = {}): Capture =>
-  (emit, fail) => {
+  (emit, fail, persist = () => true) => {
     const w = window as any;
     const done = Math.max(3, ...steps.map((s) => s.step)) + 1;
     const named = (name: string | undefined, step?: number) => (steps.find((s) => s.name == name) || { step }).step;
@@ -87,9 +87,10 @@ export const checkoutSteps =
     // sessionStorage throws when blocked (sandboxed frames, storage turned off) or full: the checkout is then
     // known to this page only.
     let memory: CheckoutState | null = null;
+    // Without leave to store (consent pending, a privacy signal) the checkout is known to this page only, too.
     const load = (): CheckoutState | null => {
       try {
-        return JSON.parse(sessionStorage.getItem(STATE)!);
+        return (persist() && JSON.parse(sessionStorage.getItem(STATE)!)) || memory;
       } catch {
         return memory;
       }
@@ -97,7 +98,7 @@ export const checkoutSteps =
     const save = (state: CheckoutState | null = null) => {
       memory = state;
       try {
-        state ? sessionStorage.setItem(STATE, JSON.stringify(state)) : sessionStorage.removeItem(STATE);
+        if (persist()) state ? sessionStorage.setItem(STATE, JSON.stringify(state)) : sessionStorage.removeItem(STATE);
       } catch {}
     };
 

@@ -44,11 +44,11 @@ try {
   // A capture that can start only once the rules have said how (which pages are the checkout).
   const later =
     (made: Promise<Capture | undefined>): Capture =>
-    (emit, fail) => {
+    (emit, fail, persist) => {
       let stop: (() => void) | undefined;
       let stopped = false;
       made.then((capture) => {
-        if (!stopped && capture) stop = capture(emit, fail);
+        if (!stopped && capture) stop = capture(emit, fail, persist);
       }, fail);
       return () => ((stopped = true), stop?.());
     };

@@ -13,6 +13,8 @@ try {
     webVitals({ momentsOfTruth: data.momentsOfTruth?.split(/[\s,]+/).filter(Boolean) })(
       track,
       (error) => data.debug === 'true' && console.warn('touchtrail:', error),
+      // Outside the tracker it cannot know the consent: it stores nothing anyway.
+      () => false,
     );
   }
 } catch (error) {

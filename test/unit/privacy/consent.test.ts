@@ -175,12 +175,9 @@ describe('consent pending', () => {
     expect(writes).toEqual([]);
   });
 
-  // BUG: src/capture/checkoutSteps.ts, save(): the capture keeps the checkout's progress in sessionStorage
-  // ('touchtrail:checkout') as soon as a checkout step is seen, whatever the consent: captures are not told about
-  // consent at all. While consent is pending (and also when it is denied, and under GPC 'storageless'),
-  // sessionStorage.setItem('touchtrail:checkout', …) runs. Expected: no storage write before consent is granted
-  // (keep the state in memory, as the capture already does when sessionStorage throws).
-  test.fails('the checkoutSteps capture writes nothing to sessionStorage', async () => {
+  // Captures are told whether they may store (the third argument, persist()); checkoutSteps keeps the checkout's
+  // progress in memory until they may.
+  test('the checkoutSteps capture writes nothing to sessionStorage', async () => {
     setUrl('/checkout');
     const { tracker } = start({ consent: 'pending', captures: [checkoutSteps({ steps: [{ url: '/checkout', step: 1, name: 'checkout' }] })] });
     await new Promise((resolve) => setTimeout(resolve, 5));
