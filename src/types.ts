@@ -76,7 +76,13 @@ export type Capture = (emit: Emit, fail: Fail, persist: () => boolean) => () => 
  * while the visitor's consent is pending or a privacy signal forbids storage: a processor keeps its state in
  * memory then.
  */
-export type Processor = (touchpoint: Touchpoint, element?: Element, persist?: boolean) => Touchpoint | Touchpoint[] | null;
+export type Processor = ((touchpoint: Touchpoint, element?: Element, persist?: boolean) => Touchpoint | Touchpoint[] | null) & {
+  /**
+   * Settles once the processor has what it needs, such as a rules file it fetches: touchpoints wait for it (at
+   * most a second, and not once the page is hidden) rather than be processed without it.
+   */
+  ready?: Promise<unknown>;
+};
 
 /** A touchpoint waiting for delivery, as the queue stores it. */
 export interface QueuedEvent {

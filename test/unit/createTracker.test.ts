@@ -311,6 +311,28 @@ describe('processing', () => {
     expect(push.mock.calls[1]![0]).toHaveLength(2);
   });
 
+  test('a large burst is processed in slices of 100, a task each, in order', async () => {
+    const { tracker, push, send } = makeTracker({ batchSize: 1000 });
+    for (let i = 0; i < 600; i++) tracker.track(`Event ${i}`);
+    await settle();
+    expect(push.mock.calls.map((call) => call[0].length)).toEqual([100]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(push.mock.calls.map((call) => call[0].length)).toEqual([100, 100, 100, 100, 100, 100]);
+    await tracker.flush();
+    expect(send.events.map((e) => e.event)).toEqual(Array.from({ length: 600 }, (_, i) => `Event ${i}`));
+  });
+
+  test('the slices still waiting are processed at once when the page is hidden, and beaconed', async () => {
+    const { tracker, push, send } = makeTracker({ batchSize: 1000 });
+    for (let i = 0; i < 600; i++) tracker.track(`Event ${i}`);
+    await settle();
+    setVisibility('hidden');
+    expect(push.mock.calls.map((call) => call[0].length)).toEqual([100, 500]);
+    await settle();
+    expect(send.requests.every((r) => r.unloading)).toBe(true);
+    expect(send.events).toHaveLength(600);
+  });
+
   test('processors run in order on every touchpoint, which carries its session by then, and may change it', async () => {
     const order: string[] = [];
     const first: Processor = (t) => (order.push(`first:${t.event}`), { ...t, properties: { ...t.properties, stage: 'awareness' } });
@@ -344,6 +366,65 @@ describe('processing', () => {
     await tracker.flush();
     expect(seenBySecond).toEqual(['Order Completed', 'Journey Stage Reached']);
     expect(send.events.map((e) => e.event)).toEqual(['Order Completed', 'Journey Stage Reached']);
+  });
+
+  describe('a processor that is still loading (ready)', () => {
+    // A processor that tags with what a rules file says, once it has come.
+    const loadingProcessor = () => {
+      let stage = 'default';
+      let loaded!: () => void;
+      const processor: Processor = (t) => ({ ...t, properties: { ...t.properties, stage } });
+      processor.ready = new Promise<void>((resolve) => (loaded = () => ((stage = 'from rules'), resolve())));
+      return { processor, loaded };
+    };
+
+    test('touchpoints wait until it is ready, and are then processed with what it loaded', async () => {
+      const { processor, loaded } = loadingProcessor();
+      const { tracker, push, send } = makeTracker({ processors: [processor] });
+      tracker.track('Landing');
+      await settle();
+      expect(push).not.toHaveBeenCalled();
+      loaded();
+      await settle();
+      expect(push).toHaveBeenCalledTimes(1);
+      tracker.track('Later');
+      await tracker.flush();
+      expect(send.events.map((e) => [e.event, e.properties.stage])).toEqual([
+        ['Landing', 'from rules'],
+        ['Later', 'from rules'],
+      ]);
+    });
+
+    test('they wait a second at most: a rules file that never comes costs the rules, not the touchpoints', async () => {
+      const { processor } = loadingProcessor();
+      const { tracker, push, send } = makeTracker({ processors: [processor] });
+      tracker.track('Landing');
+      await vi.advanceTimersByTimeAsync(999);
+      expect(push).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(push).toHaveBeenCalledTimes(1);
+      await tracker.flush();
+      expect(send.events.map((e) => e.properties.stage)).toEqual(['default']);
+    });
+
+    test('they do not wait once the page is hidden: it may not get another chance', async () => {
+      const { processor } = loadingProcessor();
+      const { tracker, send } = makeTracker({ processors: [processor] });
+      tracker.track('Landing');
+      await settle();
+      setVisibility('hidden');
+      await settle();
+      expect(send.requests.map((r) => r.unloading)).toEqual([true]);
+      expect(send.events.map((e) => e.event)).toEqual(['Landing']);
+    });
+
+    test('flush() does not wait', async () => {
+      const { processor } = loadingProcessor();
+      const { tracker, send } = makeTracker({ processors: [processor] });
+      tracker.track('Landing');
+      await tracker.flush();
+      expect(send.events.map((e) => e.event)).toEqual(['Landing']);
+    });
   });
 
   test('a burst whose touchpoints are all dropped stores and sends nothing', async () => {
