@@ -44,12 +44,6 @@ const VENDORS =
   'tawk Tawk_API onChatMaximized,' +
   'freshchat fcWidget widget:opened';
 
-// Widgets that load after touchtrail are looked for again after 0.5, 1, 2, 4, 8 and 16 s (31.5 s in all).
-const FIRST_CHECK = 500;
-const LAST_CHECK = 16_000;
-// Signals this close together are one open: a vendor may report it twice, or a launcher click and an API both.
-const DEBOUNCE = 1000;
-
 /**
  * Captures a visitor opening a live chat: Intercom, Zendesk (Messaging and Classic), Drift, Crisp, HubSpot,
  * LiveChat, Tawk.to and Freshchat through their documented APIs, whether they load before or after touchtrail,
@@ -59,26 +53,27 @@ export const chatOpens =
   ({ launcher }: ChatOpensOptions = {}): Capture =>
   (emit, fail) => {
     const w = window as any;
-    // Vendors whose widget is open, until they report it closed (only those that have a close event).
-    const held: Record<string, unknown> = {};
+    // The vendor whose widget is open, until it reports it closed (HubSpot, the only one with a close event).
+    let held: unknown;
     let waiting = VENDORS.split(',');
     let last = 0;
     let live = true;
     let timer: ReturnType<typeof setTimeout>;
 
-    const opened = (vendor: string, element?: Element, closes?: string) => {
-      if (live && !held[vendor] && Date.now() - last >= DEBOUNCE) {
+    const opened = (vendor: string, closes?: string, element?: Element) => {
+      // Signals less than 1 s apart are one open: a vendor may report it twice, or a launcher click and an API both.
+      if (live && held != vendor && Date.now() - last >= 1000) {
         last = Date.now();
-        held[vendor] = closes;
+        held = closes && vendor;
         emit('Chat Opened', { touchpointKind: 'chat_open', vendor }, { element });
       }
     };
 
     // Subscribes to a vendor whose global is there; returns whether it did.
-    const hook = (entry: string) => {
+    const hook = guard((entry: string) => {
       const [vendor, name, opens, closes] = entry.split(' ') as [string, string, string, string?];
       const g = w[name];
-      const subscribe = (events = '', callback: (e?: { visibility?: string }) => unknown) =>
+      const subscribe = (events: string, callback: (e?: { visibility?: string }) => unknown) =>
         events.split('|').map((event) => {
           if (typeof g == 'function') g(...event.split('+'), callback);
           else if (g.on) g.on(event, callback);
@@ -92,15 +87,17 @@ export const chatOpens =
         });
       return (
         g && [
-          subscribe(opens, (e) => (e?.visibility || 'maximized') == 'maximized' && opened(vendor, undefined, closes)),
-          closes && subscribe(closes, () => (held[vendor] = 0)),
+          subscribe(opens, (e) => (e?.visibility || 'maximized') == 'maximized' && opened(vendor, closes)),
+          closes && subscribe(closes, () => (held = 0)),
         ]
       );
-    };
+    }, fail);
 
-    const check = () => (waiting = waiting.filter((entry) => !guard(hook, fail)(entry)));
-    const later = (delay: number) =>
-      (timer = setTimeout(() => (check(), delay < LAST_CHECK && waiting.length && later(delay * 2)), delay));
+    // Widgets that load after touchtrail are looked for again after 0.5, 1, 2, 4, 8 and 16 s (31.5 s in all).
+    const look = (delay?: number) => {
+      waiting = waiting.filter((entry) => !hook(entry));
+      if (waiting.length && delay! <= 16_000) timer = setTimeout(look, delay, delay! * 2);
+    };
 
     // Crisp keeps a single callback per event: subscribing to 'chat:opened' would replace the page's own
     // (microsoft/clarity#979). Its chatbox is part of the page, not an iframe, so a click can be seen, and
@@ -112,15 +109,14 @@ export const chatOpens =
         const was = crisp();
         w.$crisp && setTimeout(guard(() => !was && crisp() && opened('crisp'), fail), 500);
         const hit = launcher && (event.target as Element).closest?.(launcher);
-        hit && opened('custom', hit);
+        hit && opened('custom', '', hit);
       }, fail, true),
       // Capturing on window sees the event whether it is dispatched on window, document or an element.
       on(window, 'touchtrail:chat-open', (event: CustomEvent) => opened(event.detail?.vendor || 'custom'), fail, true),
     ];
     // HubSpot runs these once its API is ready (same documentation), which may be after our last look.
-    guard(() => (w.hsConversationsOnReady ||= []).push(check), fail)();
-    check();
-    later(FIRST_CHECK);
+    guard(() => (w.hsConversationsOnReady ||= []).push(() => look()), fail)();
+    look(500);
 
     return () => {
       live = false;

@@ -1,5 +1,6 @@
 import type { Capture, Properties } from '../types';
 import { guard } from '../lib/guard';
+import { matchPath } from '../lib/matchPath';
 import { on } from '../lib/on';
 import { onUrlChange } from '../lib/onUrlChange';
 
@@ -34,18 +35,11 @@ export interface CheckoutStepsOptions {
   dataLayer?: string | false;
 }
 
-type Ecommerce = {
-  items?: Record<string, unknown>[];
-  [key: string]: unknown;
-};
 type CheckoutState = { step: number; stepName: string; sent?: 1 };
 
 const ATTRIBUTE = 'data-touchpoint-checkout-step';
 // One tab's checkout, across the pages of a multi-page checkout; a new tab starts its own.
 const STATE = 'touchtrail:checkout';
-// A page hidden this soon after a same-origin navigation began is being replaced by the next page of the site,
-// not left: its checkout goes on there. Slow checkout servers are why this is not shorter.
-const NAVIGATING = 10_000;
 
 // GA4's recommended ecommerce events (developers.google.com/analytics/devguides/collection/ga4/reference/events)
 // as Segment Spec v2 ecommerce events: [event, dedupe phase, step name, default step]. A phase groups events that
@@ -54,18 +48,13 @@ const GA4: Record<string, [string, string?, string?, number?]> = {
   begin_checkout: ['Checkout Started', 'v', 'checkout', 1],
   add_shipping_info: ['Checkout Step Completed', 'c', 'shipping', 2],
   add_payment_info: ['Payment Info Entered', 'c', 'payment', 3],
-  purchase: ['Order Completed', 'o'],
+  purchase: ['Order Completed', 'o', 'confirmation'],
   add_to_cart: ['Product Added'],
   view_item: ['Product Viewed'],
 };
-// GA4 parameters kept, as "ga4>segment" where Segment's name differs.
-const FIELDS =
-  'transaction_id>order_id value currency coupon shipping tax shipping_tier>shipping_method payment_type>payment_method';
 
 const matches = (url: string | RegExp) =>
-  url instanceof RegExp
-    ? url.test(location.pathname + location.search + location.hash)
-    : RegExp('^' + url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '/?$').test(location.pathname);
+  url instanceof RegExp ? url.test(location.pathname + location.search + location.hash) : matchPath(url, location.pathname);
 
 /**
  * Captures checkout steps without hand instrumentation, from URL rules, `data-touchpoint-checkout-step` markup and
@@ -77,17 +66,16 @@ export const checkoutSteps =
   ({ steps = [], confirmation, dataLayer = 'dataLayer' }: CheckoutStepsOptions = {}): Capture =>
   (emit, fail, persist = () => true) => {
     const w = window as any;
+    // The order comes after every step.
     const done = Math.max(3, ...steps.map((s) => s.step)) + 1;
-    const named = (name: string | undefined, step?: number) => (steps.find((s) => s.name == name) || { step }).step;
     let page = '';
     // What this page has reported already: a step seen through two inputs counts once.
     let seen: Record<string, 1> = {};
     let leaving = 0;
     let stopped = false;
-    // sessionStorage throws when blocked (sandboxed frames, storage turned off) or full: the checkout is then
-    // known to this page only.
+    // sessionStorage throws when blocked (sandboxed frames, storage turned off) or full, and may not be written
+    // without leave to store (consent pending, a privacy signal): the checkout is then known to this page only.
     let memory: CheckoutState | null = null;
-    // Without leave to store (consent pending, a privacy signal) the checkout is known to this page only, too.
     const load = (): CheckoutState | null => {
       try {
         return (persist() && JSON.parse(sessionStorage.getItem(STATE)!)) || memory;
@@ -102,24 +90,19 @@ export const checkoutSteps =
       } catch {}
     };
 
-    const checkout = (
-      event: string,
-      phase: string,
-      step: number,
-      stepName: string,
-      properties?: Properties,
-      element?: Element,
-    ) => {
+    const checkout = (event: string, phase: string, step: number, stepName: string, properties?: Properties, element?: Element) => {
       if (page != location.href) (page = location.href), (seen = {});
       if (stopped || seen[phase + step]) return;
       seen[phase + step] = 1;
-      emit(event, { touchpointKind: 'checkout_step', step, stepName, ...properties }, { element });
       const state = load();
+      const reached = { step, stepName };
+      emit(event, { touchpointKind: 'checkout_step', ...reached, ...properties }, { element });
       if (phase == 'o') save();
       // The furthest step counts; a new one re-arms the abandonment report.
-      else if (!state || step > state.step) save({ step, stepName });
+      else if (!state || step > state.step) save(reached);
     };
 
+    // An element marked with a step; an unmarked one (a form submitted, say) has step 0, and is none.
     const marked = (element: Element, event: string, phase: string) => {
       const step = +element.getAttribute(ATTRIBUTE)!;
       if (step > 0) {
@@ -144,43 +127,51 @@ export const checkoutSteps =
         message[0] == 'event' ? [message[1], message[2]] : [message.event, message.ecommerce || message];
       const ga4 = GA4[name];
       if (!ga4) return;
-      const [event, phase, stepName] = ga4;
-      const e: Ecommerce = data || {};
-      const products = (e.items || []).map((item) => ({
+      const [event, phase, stepName, step] = ga4;
+      const e = data || {};
+      const products = (e.items || []).map((item: any) => ({
         product_id: item.item_id,
         name: item.item_name,
         price: item.price,
         quantity: item.quantity,
       }));
       if (!phase) {
-        return products.forEach((product) => emit(event, { touchpointKind: 'product', ...product, currency: e.currency }));
+        return products.forEach((product: Properties) => emit(event, { touchpointKind: 'product', ...product, currency: e.currency }));
       }
-      const properties: Properties = { products };
-      FIELDS.split(' ').forEach((field) => {
-        const [from, to = from] = field.split('>') as [string, string?];
-        if (e[from] != null) properties[to] = e[from];
-      });
-      if (phase == 'o') properties.revenue = e.value;
-      checkout(event, phase, phase == 'o' ? done : named(stepName, ga4[3])!, stepName || 'confirmation', properties);
+      const properties: Properties = {
+        products,
+        // GA4's parameters under Segment's names; one the shop did not push is left out of the touchpoint.
+        order_id: e.transaction_id,
+        value: e.value,
+        revenue: phase == 'o' ? e.value : undefined,
+        currency: e.currency,
+        coupon: e.coupon,
+        shipping: e.shipping,
+        tax: e.tax,
+        shipping_method: e.shipping_tier,
+        payment_method: e.payment_type,
+      };
+      // GA4's steps take the numbers of the URL rules of the same names.
+      checkout(event, phase, step ? (steps.find((s) => s.name == stepName) || { step }).step : done, stepName!, properties);
     };
 
     const undo = [
       onUrlChange(route, fail, true),
-      on(document, 'submit', (event: SubmitEvent) => {
-        const form = event.target as Element;
-        if (form.matches?.(`[${ATTRIBUTE}]`)) marked(form, 'Checkout Step Completed', 'c');
-      }, fail, true),
+      on(document, 'submit', (event: SubmitEvent) => marked(event.target as Element, 'Checkout Step Completed', 'c'), fail, true),
     ];
 
     // Leaving with a checkout in progress, from any page of the session, is abandoning it, once per furthest step.
+    // A page hidden less than 10 s after a same-origin navigation began is being replaced by the next page of the
+    // site, not left: its checkout goes on there. Slow checkout servers are why this is not shorter.
     const hidden = () => {
       const state = load();
-      if (stopped || !state || state.sent || Date.now() - leaving < NAVIGATING) return;
-      emit('Checkout Abandoned', { touchpointKind: 'checkout_step', step: state.step, stepName: state.stepName });
-      save({ ...state, sent: 1 });
+      if (!stopped && state && !state.sent && Date.now() - leaving >= 10_000) {
+        emit('Checkout Abandoned', { touchpointKind: 'checkout_step', ...state });
+        save({ ...state, sent: 1 });
+      }
     };
     undo.push(
-      on(document, 'visibilitychange', () => document.visibilityState == 'hidden' && hidden(), fail),
+      on(document, 'visibilitychange', () => document.hidden && hidden(), fail),
       on(window, 'pagehide', hidden, fail),
     );
     // Going to another page of the site is not leaving it. The Navigation API says where a navigation goes before
@@ -191,9 +182,7 @@ export const checkoutSteps =
       undo.push(
         on(navigation, 'navigate', (event: any) => {
           const to = event.destination;
-          if (!to.sameDocument && !event.downloadRequest && new URL(to.url).origin == location.origin) {
-            leaving = Date.now();
-          }
+          if (!to.sameDocument && !event.downloadRequest && to.url.startsWith(location.origin + '/')) leaving = Date.now();
         }, fail),
         // A navigation that a router took over is done, and the page is still here.
         on(navigation, 'navigatesuccess', () => (leaving = 0), fail),

@@ -32,21 +32,22 @@ export const engagement =
     // The page being measured: its URL without the #fragment, unless fragments are pages.
     const here = () => (hash ? location.href : location.href.split('#')[0]!);
     let url = here();
-    // Engaged ms not yet reported; the engaged stretch being counted runs from `from` (if set) until `until`.
+    // Engaged ms not yet reported; time is counted up to `from`, and the visitor is engaged until `until`.
     let engaged = 0;
-    let from: number | undefined;
+    let from = 0;
     let until = 0;
     // The furthest the bottom of the viewport reached, in px, and the depth last reported.
     let bottom = 0;
     let reported = 0;
     let frame = 0;
 
-    const count = (now = Date.now()) => {
-      if (from! < until) engaged += Math.min(now, until) - from!;
-      from = now < until ? now : undefined;
+    const count = () => {
+      const now = Date.now();
+      engaged += Math.max(0, Math.min(now, until) - from);
+      from = now;
     };
     const active = () => {
-      if (!document.hidden) count(), (until = (from = Date.now()) + idleAfter);
+      if (!document.hidden) count(), (until = from + idleAfter);
     };
     // scrollY forces a layout if one is pending: read it once a frame at most, when the browser lays out anyway.
     // Hidden pages get no frames; report() reads it then.
@@ -54,7 +55,7 @@ export const engagement =
     const soon = () => (frame ||= requestAnimationFrame(() => ((frame = 0), measure())));
     const report = () => {
       count();
-      if (document.hidden) from = undefined;
+      if (document.hidden) until = 0;
       // Not a moment engaged since the last report: nothing new, or a prerendered page that was never shown.
       if (!engaged) return;
       measure();

@@ -9,7 +9,9 @@ export interface FormsOptions {
    * Also count a submit that the page cancels with `preventDefault()`, as single-page apps and AJAX form plugins
    * do before they send the form with fetch; those touchpoints carry `prevented: true`. A cancelled submit whose
    * form is then `:invalid` or has a field marked `aria-invalid="true"` is the page's own validation saying no,
-   * and does not count. Plausible and GA4 count cancelled submits; turn this on to match them.
+   * and does not count. Plausible and GA4 count cancelled submits; turn this on to match them. A form that
+   * `data-touchpoint` names counts this way whatever this says: its submit is the moment the marketer tagged, and
+   * no other capture records it (`taggedClicks` leaves tagged forms to this one).
    * @default false
    */
   countPrevented?: boolean;
@@ -21,8 +23,8 @@ export interface FormsOptions {
  * `data-touchpoint*` attributes. Never a field's value.
  *
  * A submission is what the browser carries out: a submit that fails validation never fires, and one the page
- * cancels is not one (see `countPrevented`). Forms in or under an element with `data-touchpoint-ignore` are
- * skipped, and so are forms inside shadow roots, whose submit event does not leave them.
+ * cancels is not one, unless the form is tagged (see `countPrevented`). Forms in or under an element with
+ * `data-touchpoint-ignore` are skipped, and so are forms inside shadow roots, whose submit event does not leave them.
  */
 export const forms =
   ({ countPrevented = false }: FormsOptions = {}): Capture =>
@@ -50,6 +52,20 @@ export const forms =
         { element: form },
       );
     };
+    // A submit the page cancelled counts (see countPrevented) once every handler has had its say: in the next task,
+    // or when the page goes first, as it does when the handler that cancelled it navigates to the next page.
+    const judge = () => {
+      const event = last;
+      last = undefined;
+      const form = event?.target as HTMLFormElement;
+      if (
+        event?.defaultPrevented &&
+        (countPrevented || form.getAttribute('data-touchpoint')) &&
+        !form.matches(':invalid') &&
+        !form.querySelector('[aria-invalid=true]')
+      )
+        record(event, true);
+    };
     const undo = [
       // On window in the capture phase: the first to see the event, before any handler of the page can stop it.
       on(
@@ -59,19 +75,12 @@ export const forms =
           const form = event.target;
           if (!(form instanceof HTMLFormElement) || form.closest('[data-touchpoint-ignore]')) return;
           last = event;
-          // Handlers that run after ours may still cancel the submit, so it is judged once every one has run.
-          setTimeout(
-            guard(() => {
-              if (last != event) return;
-              last = undefined;
-              if (countPrevented && event.defaultPrevented && !form.matches(':invalid') && !form.querySelector('[aria-invalid=true]'))
-                record(event, true);
-            }, fail),
-          );
+          setTimeout(guard(() => last == event && judge(), fail));
         },
         fail,
         true,
       ),
+      on(window, 'pagehide', judge, fail),
       // The browser fires formdata right after a submit that nobody cancelled, while it builds what it sends: in the
       // same task, before the navigation starts, so the touchpoint is recorded while the page is surely alive.
       // `new FormData(form)` fires it too; one called from a submit handler, while the submit is still being

@@ -88,7 +88,7 @@ export const linkClicks =
               href,
               linkType,
               // textContent, not innerText: innerText forces a layout in the middle of the click.
-              text: ((link.textContent!.trim() ? link.textContent : attribute('aria-label') || attribute('title') || attribute('alt')) || '')
+              text: (link.textContent!.trim() || attribute('aria-label') || attribute('title') || attribute('alt') || '')
                 .replace(/\s+/g, ' ')
                 .trim()
                 .slice(0, 100),

@@ -11,6 +11,13 @@ export interface TaggedClicksOptions {
    * @default false
    */
   links?: boolean;
+  /**
+   * Also record clicks in forms that carry `data-touchpoint` themselves, as in any tagged element. Leave it off with
+   * `forms`, which records a tagged form's submit (its `Form Submitted` takes the form's `data-touchpoint*`
+   * attributes); turn it on when `forms` does not run, knowing that a click is then what counts, not the submit.
+   * @default false
+   */
+  forms?: boolean;
 }
 
 /**
@@ -19,13 +26,15 @@ export interface TaggedClicksOptions {
  * `data-touchpoint*` attributes as properties: `data-touchpoint-stage` its stage, `data-touchpoint-moment-of-truth`
  * a moment of truth, any other `data-touchpoint-x` a property `x`. The nearest tagged element names the click.
  *
- * Skipped: clicks in or under `data-touchpoint-ignore`, a bare `data-touchpoint` (it marks, but does not name), and
- * a tagged link (`<a href>`, `<area href>`) unless `links` is on, because `linkClicks` records it. A link inside a
- * tagged element is two things the visitor did at once, and gives two touchpoints: the tagged element's, and
- * `linkClicks`'s `Link Clicked` for where the link leads.
+ * Skipped: clicks in or under `data-touchpoint-ignore`, a bare `data-touchpoint` (it marks, but does not name), a
+ * tagged link (`<a href>`, `<area href>`) unless `links` is on, because `linkClicks` records it, and clicks in a
+ * tagged `<form>`: a click in a form is not its submit (the field a visitor clicks into, a button of an invalid
+ * form), and `forms` records the submit, once, even one the page cancels. A link inside a tagged element is two
+ * things the visitor did at once, and gives two touchpoints: the tagged element's, and `linkClicks`'s
+ * `Link Clicked` for where the link leads; so is a tagged button inside a tagged form.
  */
 export const taggedClicks =
-  ({ links = false }: TaggedClicksOptions = {}): Capture =>
+  ({ links = false, forms = false }: TaggedClicksOptions = {}): Capture =>
   (emit, fail) =>
     // On window in the capture phase: the first to see the click, before any handler of the page can stop it.
     on(
@@ -35,13 +44,23 @@ export const taggedClicks =
         // composedPath, unlike target, reaches into open shadow roots.
         const path = event.composedPath() as Element[];
         const tagged = path.find((node) => node.getAttribute?.('data-touchpoint'));
-        if (!tagged || path.some((node) => node.hasAttribute?.('data-touchpoint-ignore')) || (!links && tagged.matches('a[href],area[href]'))) return;
+        if (
+          !tagged ||
+          path.some((node) => node.hasAttribute?.('data-touchpoint-ignore')) ||
+          (!links && tagged.matches('a[href],area[href]')) ||
+          (!forms && tagged.matches('form'))
+        )
+          return;
         const properties = touchpointAttributes(tagged);
         emit(
           properties.touchpoint as string,
           { ...properties, touchpointKind: 'tagged' },
-          { stage: properties.stage as string | undefined, // Absent says nothing (a rule may still decide); "false" says no.
-            momentOfTruth: properties.momentOfTruth === true ? true : properties.momentOfTruth === 'false' ? false : undefined, element: tagged },
+          {
+            stage: properties.stage as string | undefined,
+            // Absent says nothing (a rule may still decide); "false" says no.
+            momentOfTruth: properties.momentOfTruth === true ? true : properties.momentOfTruth === 'false' ? false : undefined,
+            element: tagged,
+          },
         );
       },
       fail,

@@ -14,9 +14,10 @@ export const touchpointAttributes = (element: Element): Properties => {
   const data = (element as HTMLElement).dataset;
   for (const key in data) {
     const value = data[key]!;
-    // data-touchpointer (touchpointer) is not ours; a bare data-touchpoint marks, but does not name, a touchpoint.
-    if (/^touchpoint([A-Z]|$)/.test(key) && key != 'touchpointIgnore' && (value || key[10]))
-      properties[key[10] ? key[10].toLowerCase() + key.slice(11) : key] = value == 'true' || value || true;
+    // data-touchpoint-plan → plan; data-touchpointer (touchpointer) is not ours, and stays as it is.
+    const name = key.replace(/^touchpoint([A-Z])/, (_, first: string) => first.toLowerCase());
+    // A bare data-touchpoint marks, but does not name, a touchpoint.
+    if (name != key ? name != 'ignore' : key == 'touchpoint' && value) properties[name] = value == 'true' || value || true;
   }
   return properties;
 };

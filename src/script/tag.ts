@@ -77,7 +77,7 @@ try {
         ? [rules ? later(rules.then((r) => (r.checkoutSteps ? checkoutSteps({ ...r.checkoutSteps }) : checkout()))) : checkout()]
         : []),
       ...(on('chat') ? [chatOpens({ launcher: data.chatLauncher })] : []),
-      ...(on('taggedClicks') ? [taggedClicks({ links: !on('linkClicks') })] : []),
+      ...(on('taggedClicks') ? [taggedClicks({ links: !on('linkClicks'), forms: !on('forms') })] : []),
     ],
     // Stages before channels, so that a Journey Stage Reached gets its channel too.
     processors: on('journey')

@@ -63,6 +63,7 @@ beforeEach(() => {
   fail = vi.fn<Fail>();
   visibility = 'visible';
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => visibility == 'hidden' });
   sessionStorage.clear();
   delete w.dataLayer;
   delete w.navigation;

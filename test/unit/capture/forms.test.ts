@@ -183,6 +183,44 @@ test('countPrevented: a cancelled submit counts with prevented: true, unless the
   expect(emit.mock.lastCall![1]).not.toHaveProperty('prevented');
 });
 
+test('a form data-touchpoint names counts when the page cancels its submit, without countPrevented', async () => {
+  start();
+  const form = html('<form data-touchpoint="Order placed" novalidate><input name="card"></form>');
+  const spa = (event: Event) => event.preventDefault();
+  form.addEventListener('submit', spa);
+  submit(form);
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(1);
+  expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Order placed', prevented: true });
+  // As with countPrevented: the page's own validation saying no is no submit.
+  form.querySelector('input')!.setAttribute('aria-invalid', 'true');
+  submit(form);
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(1);
+  // A bare data-touchpoint marks, but does not name: a cancelled submit is not one.
+  form.querySelector('input')!.removeAttribute('aria-invalid');
+  form.setAttribute('data-touchpoint', '');
+  submit(form);
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(1);
+});
+
+test('a cancelled submit whose handler goes to the next page is judged when the page goes, before the next task', async () => {
+  start({ countPrevented: true });
+  const form = html('<form data-touchpoint="Shipping details sent"><input name="name"></form>');
+  // The shop's checkout: the handler cancels the submit, sends the form by script and navigates; the next task of
+  // this page may never come.
+  form.addEventListener('submit', (event) => event.preventDefault());
+  submit(form);
+  expect(emit).not.toHaveBeenCalled();
+  window.dispatchEvent(new PageTransitionEvent('pagehide'));
+  expect(emit).toHaveBeenCalledTimes(1);
+  expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Shipping details sent', prevented: true });
+  // Judged once: the timer that follows finds nothing left to judge.
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(1);
+});
+
 test('stop() removes the listeners and forgets a submit still being judged', async () => {
   start({ countPrevented: true });
   const form = html('<form></form>');

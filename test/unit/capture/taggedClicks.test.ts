@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi, type Mock } from 'vitest';
+import { forms } from '../../../src/capture/forms';
 import { linkClicks } from '../../../src/capture/linkClicks';
 import { taggedClicks, type TaggedClicksOptions } from '../../../src/capture/taggedClicks';
 import { journeyStages } from '../../../src/journey/journeyStages';
@@ -125,6 +126,94 @@ describe('links: which capture owns them', () => {
     click(html('<div data-touchpoint="Pricing table"><a href="/checkout?plan=pro">Buy Pro</a></div>').querySelector('a')!);
     stopLinks();
     expect(emit.mock.calls.map((call) => call[0]).sort()).toEqual(['Link Clicked', 'Pricing table']);
+  });
+});
+
+describe('forms: which capture owns them', () => {
+  const ORDER = `<form data-touchpoint="Order placed" data-touchpoint-moment-of-truth>
+    <input name="card" required><button>Place order</button></form>`;
+  // Whatever forms waits for (the end of the task) has passed.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+  /**
+   * A visitor presses a submit button: the click (which the page's `cancel` keeps jsdom from acting on), then what a
+   * browser does: validate unless novalidate, fire submit, and unless it was cancelled, fire formdata.
+   */
+  const press = (button: HTMLButtonElement) => {
+    click(button);
+    const form = button.form!;
+    if (!form.noValidate && !form.checkValidity()) return;
+    if (form.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true, submitter: button })))
+      form.dispatchEvent(new Event('formdata', { bubbles: true }));
+  };
+  let stopForms: (() => void) | undefined;
+  /** Both captures, as the script tag runs them; returns the tagged form, filled in. */
+  const order = () => {
+    stopForms = forms()(emit, fail);
+    start();
+    const form = html(ORDER) as HTMLFormElement;
+    form.querySelector('input')!.value = '4242';
+    return form;
+  };
+  afterEach(() => stopForms?.());
+
+  test('a tagged form submitted is one touchpoint: Form Submitted, named by the tag', async () => {
+    press(order().querySelector('button')!);
+    await settle();
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit.mock.lastCall![0]).toBe('Form Submitted');
+    expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Order placed', momentOfTruth: true, touchpointKind: 'form_submit' });
+    expect(emit.mock.lastCall![1]).not.toHaveProperty('prevented');
+  });
+
+  test('a submit the page cancels to send the form itself (AJAX) is one touchpoint too, without countPrevented', async () => {
+    const form = order();
+    form.addEventListener('submit', (event) => event.preventDefault());
+    press(form.querySelector('button')!);
+    await settle();
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit.mock.lastCall![0]).toBe('Form Submitted');
+    expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Order placed', prevented: true });
+  });
+
+  test('an invalid form does not submit: no touchpoint, until the visitor fixes it and submits', async () => {
+    const form = order();
+    form.querySelector('input')!.value = '';
+    press(form.querySelector('button')!);
+    await settle();
+    expect(emit).not.toHaveBeenCalled();
+    form.querySelector('input')!.value = '4242';
+    press(form.querySelector('button')!);
+    await settle();
+    expect(emit).toHaveBeenCalledTimes(1);
+  });
+
+  test('the page saying no to a cancelled submit (aria-invalid) is no submit either', async () => {
+    const form = order();
+    form.addEventListener('submit', (event) => (event.preventDefault(), form.querySelector('input')!.setAttribute('aria-invalid', 'true')));
+    press(form.querySelector('button')!);
+    await settle();
+    expect(emit).not.toHaveBeenCalled();
+  });
+
+  test('a click in a tagged form is not its submit; `forms: true` records it, for when forms does not run', () => {
+    start();
+    const form = html(ORDER);
+    click(form.querySelector('input')!);
+    click(form.querySelector('button')!);
+    expect(emit).not.toHaveBeenCalled();
+    stop!();
+    start({ forms: true });
+    click(form.querySelector('input')!);
+    expect(emit).toHaveBeenCalledWith('Order placed', expect.objectContaining({ touchpointKind: 'tagged' }), expect.objectContaining({ element: form }));
+  });
+
+  test('a tagged button in a tagged form is two things the visitor did: the button, and the submit', async () => {
+    const form = order();
+    const button = form.querySelector('button')!;
+    button.setAttribute('data-touchpoint', 'Place order button');
+    press(button);
+    await settle();
+    expect(emit.mock.calls.map((call) => call[0]).sort()).toEqual(['Form Submitted', 'Place order button']);
   });
 });
 
