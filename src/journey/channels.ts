@@ -1,5 +1,4 @@
 import type { Processor, Touchpoint } from '../types';
-import { storage } from '../lib/storage';
 
 /** Options of `channels`. */
 export interface ChannelsOptions {
@@ -28,11 +27,12 @@ export interface Touch {
 
 const KEY = 'touchtrail.touch';
 
-// Ad click ids (the ones redact() keeps), when no utm_* says otherwise: "parameter source medium". Facebook adds
-// fbclid to organic links too, so a post shared without utm_* counts as paid: tag organic posts utm_medium=social.
+// Ad click ids (the ones redact() keeps), when no utm_* says otherwise: "parameter source [medium, if not cpc]".
+// Facebook adds fbclid to organic links too, so a post shared without utm_* counts as paid: tag organic posts
+// utm_medium=social.
 const CLICK_IDS = (
-  'gclid google cpc,gbraid google cpc,wbraid google cpc,dclid dv360 cpm,msclkid bing cpc,yclid yandex cpc,fbclid facebook cpc,' +
-  'ttclid tiktok cpc,li_fat_id linkedin cpc,twclid twitter cpc,epik pinterest cpc,rdt_cid reddit cpc,sccid snapchat cpc'
+  'gclid google,gbraid google,wbraid google,dclid dv360 cpm,msclkid bing,yclid yandex,fbclid facebook,ttclid tiktok,' +
+  'li_fat_id linkedin,twclid twitter,epik pinterest,rdt_cid reddit,sccid snapchat'
 ).split(',');
 
 // Short lists of the sites GA4 keeps long ones of, matched against a utm_source or a referrer's host: the name,
@@ -66,45 +66,28 @@ const site = (source: string) => {
 const channelOf = (source: string, medium: string, campaign: string) => {
   let [kind] = site(source);
   if (/(^|[^a-df-z])shop/.test(campaign)) kind = 'shopping';
-  // The organic channels in GA4's order, where the medium may say what the source does not.
-  const organic =
-    kind == 'shopping'
-      ? kind
-      : kind == 'social' || /^(social|social-network|social-media|sm|social network|social media)$/.test(medium)
-        ? 'social'
-        : kind == 'video' || /video/.test(medium)
-          ? 'video'
-          : kind == 'search' || medium == 'organic'
-            ? 'search'
-            : '';
   const paid = /^(.*cp.*|ppc|retargeting|paid.*)$/.test(medium);
-  return source == '(direct)' && /^\((none|not set)\)$/.test(medium)
-    ? 'direct'
-    : /^(qr|print|offline)$/.test(medium)
-      ? 'offline'
-      : /cross-network/.test(campaign)
-        ? 'cross_network'
-        : paid && kind
-          ? 'paid_' + kind
-          : /^(display|banner|expandable|interstitial|cpm)$/.test(medium)
-            ? 'display'
-            : paid
-              ? 'paid_other'
-              : organic
-                ? 'organic_' + organic
-                : /^(referral|app|link)$/.test(medium)
-                  ? 'referral'
-                  : EMAIL.test(source) || EMAIL.test(medium)
-                    ? 'email'
-                    : /^affiliates?$/.test(medium)
-                      ? 'affiliate'
-                      : medium == 'audio'
-                        ? 'audio'
-                        : source == 'sms' || medium == 'sms'
-                          ? 'sms'
-                          : /push$|mobile|notification/.test(medium) || source == 'firebase'
-                            ? 'mobile_push'
-                            : 'unassigned';
+  // The first that holds names the channel; the organic ones may go by the medium where the source says nothing.
+  const channels: [string, unknown][] = [
+    ['direct', source == '(direct)' && /^\((none|not set)\)$/.test(medium)],
+    ['offline', /^(qr|print|offline)$/.test(medium)],
+    ['cross_network', /cross-network/.test(campaign)],
+    ['paid_' + kind, paid && kind],
+    ['display', /^(display|banner|expandable|interstitial|cpm)$/.test(medium)],
+    ['paid_other', paid],
+    ['organic_shopping', kind == 'shopping'],
+    ['organic_social', kind == 'social' || /^(social|social-network|social-media|sm|social network|social media)$/.test(medium)],
+    ['organic_video', kind == 'video' || /video/.test(medium)],
+    ['organic_search', kind == 'search' || medium == 'organic'],
+    ['referral', /^(referral|app|link)$/.test(medium)],
+    ['email', EMAIL.test(source) || EMAIL.test(medium)],
+    ['affiliate', /^affiliates?$/.test(medium)],
+    ['audio', medium == 'audio'],
+    ['sms', source == 'sms' || medium == 'sms'],
+    ['mobile_push', /push$|mobile|notification/.test(medium) || source == 'firebase'],
+    ['unassigned', 1],
+  ];
+  return channels.find(([, holds]) => holds)![0];
 };
 
 /**
@@ -116,7 +99,8 @@ const channelOf = (source: string, medium: string, campaign: string) => {
  * last-click attribution, so that coming back by bookmark does not erase the campaign that brought the visitor.
  */
 export const channels = ({ internalHosts = [] }: ChannelsOptions = {}): Processor => {
-  // localStorage, not IndexedDB: a processor is synchronous. Where storage is blocked, visits last as long as the page.
+  // localStorage, not IndexedDB: a processor is synchronous. Where storage is blocked, or `persist` is false
+  // (consent not given), visits last as long as the page.
   let memory = '';
   return (t: Touchpoint, _element?: Element, persist = true) => {
     // The tracker drops a touchpoint whose processor throws: a classification problem must not cost the touchpoint.
@@ -125,17 +109,22 @@ export const channels = ({ internalHosts = [] }: ChannelsOptions = {}): Processo
       const here = new URL(url);
       const params: Record<string, string> = {};
       here.searchParams.forEach((value, key) => (params[key.toLowerCase()] = value));
-      const click = CLICK_IDS.map((entry) => entry.split(' ')).find(([id]) => params[id!]) || [];
+      const [id, clickSource, clickMedium = 'cpc'] = CLICK_IDS.map((entry) => entry.split(' ')).find(([id]) => params[id!]) || [];
+      const campaign = params.utm_campaign;
       // What marks a new arrival in the middle of a session: utm_* or an ad click id in the URL.
-      const mark = [params.utm_source, params.utm_medium, params.utm_campaign, params[click[0]!]].join('');
+      const mark = [params.utm_source, params.utm_medium, campaign, params[id!]].join('');
+      let note = memory;
+      try {
+        note = (persist && localStorage.getItem(KEY)) || memory;
+      } catch {} // blocked
       let state: { s?: string; m?: string; c?: string; f?: Touch; l?: Touch } = {};
       try {
-        state = JSON.parse((persist && storage.get(KEY)) || memory || '{}');
-      } catch {} // a damaged note starts afresh
+        state = JSON.parse(note);
+      } catch {} // none, or damaged: start afresh
       if (state.s != t.context.sessionId || (mark && mark != state.m)) {
         // Lower case, as GA4 compares them: Facebook and facebook are one source.
-        let source = params.utm_source?.toLowerCase() || click[1];
-        let medium = params.utm_medium?.toLowerCase() || click[2];
+        let source = params.utm_source?.toLowerCase() || clickSource;
+        let medium = params.utm_medium?.toLowerCase() || (id && clickMedium);
         let from: URL | undefined;
         try {
           from = new URL(referrer);
@@ -151,23 +140,19 @@ export const channels = ({ internalHosts = [] }: ChannelsOptions = {}): Processo
         }
         source ||= '(direct)';
         medium ||= '(none)';
-        const touch: Touch = {
-          channel: channelOf(source, medium, (params.utm_campaign || '').toLowerCase()),
-          source,
-          medium,
-          campaign: params.utm_campaign,
-          landingPage: url.split(/[?#]/)[0]!,
-          at: t.timestamp,
-        };
+        const channel = channelOf(source, medium, (campaign || '').toLowerCase());
+        const touch: Touch = { channel, source, medium, campaign, landingPage: url.split(/[?#]/)[0]!, at: t.timestamp };
         state = {
           s: t.context.sessionId,
           m: mark,
-          c: touch.channel,
+          c: channel,
           f: state.f || touch,
-          l: touch.channel == 'direct' ? state.l || touch : touch,
+          l: channel == 'direct' ? state.l || touch : touch,
         };
         memory = JSON.stringify(state);
-        if (persist) storage.set(KEY, memory);
+        try {
+          persist && localStorage.setItem(KEY, memory);
+        } catch {}
       }
       Object.assign(t.properties, { channel: state.c, firstTouch: state.f, lastTouch: state.l });
     } catch {}

@@ -3,7 +3,6 @@ import type { Rules } from './parseRules';
 import { defaultStages } from '../lib/defaultStages';
 import { derive } from '../lib/derive';
 import { matchPath } from '../lib/matchPath';
-import { storage } from '../lib/storage';
 
 /** Options of `journeyStages`. */
 export interface JourneyStagesOptions {
@@ -21,8 +20,9 @@ export interface JourneyStagesOptions {
    */
   defaults?: Record<string, string | null>;
   /**
-   * Marketer rules (see `parseRules`), or a promise of them such as `loadRules(url)`: applied from the moment it
-   * resolves. Touchpoints processed before that get explicit stages and the built-in defaults only.
+   * Marketer rules (see `parseRules`), or a promise of them such as `loadRules(url)`. The tracker holds touchpoints
+   * until the promise settles, for a second at most (and not once the page is hidden); what it processes before
+   * then gets explicit stages and the built-in defaults only.
    * @default no rules
    */
   rules?: Rules | Promise<Rules>;
@@ -56,17 +56,14 @@ const DEFAULTS: [string, RegExp][] = [
  * Put it before `channels()` so that those touchpoints get a channel too.
  */
 export const journeyStages = (options: JourneyStagesOptions = {}): Processor => {
-  let rules: Rules = {};
-  const use = (loaded?: Rules) => loaded && (rules = loaded);
-  const given = options.rules;
-  if (given && typeof (given as Promise<Rules>).then == 'function') (given as Promise<Rules>).then(use, () => {});
-  else use(given as Rules | undefined);
+  // A promise reads as a document without rules until it resolves.
+  let rules = (options.rules || {}) as Rules;
+  const loaded = Promise.resolve(rules).then((loaded) => (rules = loaded || {}), () => {});
   // localStorage rather than IndexedDB: a processor is synchronous, and so must be reading where the visitor is.
-  // Where storage is blocked, the journey lasts as long as the page.
+  // Where storage is blocked, or `persist` is false (consent not given), the journey lasts as long as the page.
   let memory: string | null = null;
 
-  // `persist` false (consent not given) keeps the journey in memory, as identity is kept then.
-  return (t: Touchpoint, element?: Element, persist = true) => {
+  const processor: Processor = (t: Touchpoint, element?: Element, persist = true) => {
     // The tracker drops a touchpoint whose processor throws: a journey problem must cost the stage, not the touchpoint.
     try {
       const p = t.properties;
@@ -74,34 +71,36 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
       if (kind == 'stage_reached') return t;
       const stages = rules.stages || options.stages || defaultStages;
       const defaults = { ...options.defaults, ...rules.defaults };
-      const page = t.context.page;
+      const { path, search } = t.context.page;
+      const page = t.type == 'page';
       const listed = (stage: unknown) => stages.includes(stage as string);
-      const closest = (selector: string) => {
+      const matching = (rules.touchpoints || []).filter((r) => {
         try {
-          return element?.closest(selector);
+          return (
+            (!r.selector || element?.closest(r.selector)) &&
+            (!r.url || matchPath(r.url, path)) &&
+            (!r.event || r.event == t.event || r.event == p.touchpoint) &&
+            (!r.kind || r.kind == kind) &&
+            (!r.utmMedium || r.utmMedium == t.context.campaign?.medium)
+          );
         } catch {} // a selector the browser cannot parse matches nothing
-      };
-      const matching = (rules.touchpoints || []).filter(
-        (r) =>
-          (!r.selector || closest(r.selector)) &&
-          (!r.url || matchPath(r.url, page.path)) &&
-          (!r.event || r.event == t.event || r.event == p.touchpoint) &&
-          (!r.kind || r.kind == kind) &&
-          (!r.utmMedium || r.utmMedium == t.context.campaign?.medium),
-      );
-      const furthest = (persist && storage.get(KEY)) || memory;
-      const at = stages.indexOf(furthest!);
+      });
+      let furthest = memory;
+      try {
+        furthest = (persist && localStorage.getItem(KEY)) || memory;
+      } catch {} // blocked: the journey so far in this page
+      // Undefined for a new visitor, and for one whose stage the list no longer has.
+      const reached = stages[stages.indexOf(furthest!)];
 
       const explicit = p.stage || p.touchpointStage;
       delete p.touchpointStage;
       if (explicit && !listed(explicit)) console.warn(`touchtrail: stage "${explicit}" is not one of ${stages}; ignored.`);
-      const described =
-        t.type == 'page' ? (AD.test(page.search) ? ' ad' : '') + page.path : [t.event, kind, p.linkType, p.href].join(' ');
+      const described = page ? (AD.test(search) ? ' ad' : '') + path : [t.event, kind, p.linkType, p.href].join(' ');
       const [stage, from] = [
         [explicit, 'explicit'],
         [matching.map((r) => r.stage).find(listed), 'rule'],
         [DEFAULTS.map(([d, test]) => test.test(described) && (d in defaults ? defaults[d] : d)).find(listed), 'default'],
-      ].find(([s]) => listed(s)) || [stages[Math.max(at, 0)], 'journey'];
+      ].find(([s]) => listed(s)) || [reached || stages[0], 'journey'];
       p.stage = stage;
       p.stageFrom = from;
 
@@ -111,19 +110,19 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
       const moment = p.momentOfTruth ?? matching.find((r) => r.momentOfTruth != null)?.momentOfTruth;
       if (moment && moment != 'false') p.momentOfTruth = true;
       else delete p.momentOfTruth;
-      p.interaction ||=
-        t.type == 'page' || kind == 'engagement' || / Viewed$|^Checkout Abandoned$/.test(t.event!) ? 'indirect' : 'direct';
+      p.interaction ||= page || kind == 'engagement' || / Viewed$|^Checkout Abandoned$/.test(t.event!) ? 'indirect' : 'direct';
 
-      const to = stages.indexOf(stage as string);
-      if (to <= at) return t;
+      if (stages.indexOf(stage as string) <= stages.indexOf(reached!)) return t;
       memory = stage as string;
-      if (persist) storage.set(KEY, memory);
+      try {
+        persist && localStorage.setItem(KEY, memory);
+      } catch {}
       return [
         t,
         derive(t, 'Journey Stage Reached', {
           touchpointKind: 'stage_reached',
           stage,
-          from: at < 0 ? null : furthest,
+          from: reached || null,
           to: stage,
           cause: { name: p.touchpoint, messageId: t.messageId },
         }),
@@ -132,4 +131,8 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
       return t;
     }
   };
+  // A rules file still on its way: the tracker holds touchpoints for it (a second at most), so that the first page
+  // view of a visit is tagged by the rules rather than the defaults.
+  if ((rules as Partial<Promise<Rules>>).then) processor.ready = loaded;
+  return processor;
 };

@@ -51,13 +51,13 @@ export interface ParsedRules {
   errors: string[];
 }
 
-const MATCHERS = ['selector', 'url', 'event', 'kind', 'utmMedium'];
-const EFFECTS = ['name', 'stage', 'momentOfTruth'];
-const KINDS = ['page_view', 'link_click', 'form_submit', 'checkout_step', 'product', 'chat_open', 'engagement', 'custom', 'tagged'];
+/** Checks one value at `path`: answers whether it is valid, and reports what is wrong with it when not. */
+type Check = (value: any, path: string) => unknown;
 
 const quote = (list: string[]) => list.map((item) => JSON.stringify(item)).join(', ');
+const isObject = (value: unknown): value is Record<string, any> => !!value && typeof value == 'object' && !Array.isArray(value);
 const show = (value: unknown) =>
-  value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : value && typeof value == 'object' ? 'an object' : typeof value == 'bigint' ? `${value}n` : JSON.stringify(value);
+  value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : isObject(value) ? 'an object' : typeof value == 'bigint' ? `${value}n` : JSON.stringify(value);
 
 /**
  * Checks a rules document (an object, or JSON text) against the structure `schema.json` publishes, by hand: a JSON
@@ -67,117 +67,93 @@ const show = (value: unknown) =>
  * `stages` are the stage names to check against when the document lists none of its own.
  */
 export const parseRules = (input: unknown, stages: string[] = defaultStages): ParsedRules => {
-  try {
-    return check(input, stages);
-  } catch (error) {
-    // A document that cannot even be read (a Proxy that throws, say): nothing of it is kept, and it is said.
-    return { rules: {}, errors: [`rules: expected a JSON document, found one that cannot be read (${error})`] };
-  }
-};
-
-const check = (input: unknown, stages: string[]): ParsedRules => {
   const errors: string[] = [];
   const rules: Rules = {};
-  // Each check reports its problem and answers false, so checks read as conditions and chain with &&.
   const fail = (path: string, expected: string, found: string) => (errors.push(`${path}: expected ${expected}, found ${found}`), false);
-  const bad = (path: string, expected: string, value: unknown) => fail(path, expected, show(value));
-  const object = (value: unknown, path: string): value is Record<string, unknown> =>
-    (!!value && typeof value == 'object' && !Array.isArray(value)) || bad(path, 'an object', value);
-  const array = (value: unknown, path: string): value is unknown[] => Array.isArray(value) || bad(path, 'an array', value);
-  const text = (value: unknown, path: string): value is string =>
-    (typeof value == 'string' && !!value.trim()) || bad(path, 'a non-empty string', value);
-  const only = (value: Record<string, unknown>, path: string, keys: string[]) =>
-    Object.keys(value).every((key) => keys.includes(key) || fail(path, `only ${quote(keys)}`, JSON.stringify(key)));
-  const oneOf = (value: unknown, path: string, list: string[]) =>
-    list.includes(value as string) || bad(path, `one of ${quote(list)}`, value);
-  const pattern = (value: unknown, path: string) =>
-    text(value, path) && (/^[/*]/.test(value) || bad(path, 'a path starting with "/" (or a glob starting with "*")', value));
-  const selector = (value: unknown, path: string) => {
-    if (!text(value, path)) return false;
-    try {
-      // A selector the browser cannot parse would throw at every click; querySelector parses without a match.
-      if (typeof document == 'object') document.createDocumentFragment().querySelector(value);
-      return true;
-    } catch {
-      return bad(path, 'a valid CSS selector', value);
-    }
-  };
-  // Keeps the valid items of an array property, each checked by `check`.
-  const items = <T>(value: unknown, path: string, check: (item: unknown, path: string) => unknown): T[] | undefined =>
-    array(value, path) ? (value.filter((item, i) => check(item, `${path}[${i}]`)) as T[]) : undefined;
-
-  let doc = input;
-  if (typeof doc == 'string') {
-    try {
-      doc = JSON.parse(doc);
-    } catch (error) {
-      fail('rules', 'a JSON document', `a syntax error (${(error as Error).message})`);
-      return { rules, errors };
-    }
-  }
-  if (!object(doc, 'rules')) return { rules, errors };
-  only(doc, 'rules', ['$schema', 'version', 'stages', 'defaults', 'touchpoints', 'checkoutSteps']);
-  if (doc.$schema !== undefined) text(doc.$schema, 'rules.$schema');
-  if (doc.version !== undefined && doc.version !== 1) bad('rules.version', '1', doc.version);
-
-  if (doc.stages !== undefined && array(doc.stages, 'rules.stages')) {
-    const list: string[] = [];
-    doc.stages.forEach((stage, i) => {
-      const path = `rules.stages[${i}]`;
-      if (text(stage, path) && (!list.includes(stage) || bad(path, 'a stage not listed before', stage))) list.push(stage);
-    });
-    if (list.length) stages = rules.stages = list;
-    else fail('rules.stages', 'at least one valid stage', 'none');
-  }
-
-  const defaults = doc.defaults;
-  if (defaults !== undefined && object(defaults, 'rules.defaults')) {
-    rules.defaults = {};
-    for (const key of Object.keys(defaults)) {
-      const path = `rules.defaults.${key}`;
-      if (oneOf(key, 'rules.defaults', defaultStages) && (defaults[key] === null || oneOf(defaults[key], path, stages)))
-        rules.defaults[key] = defaults[key] as string | null;
-    }
-  }
-
-  if (doc.touchpoints !== undefined)
-    rules.touchpoints = items<TouchpointRule>(doc.touchpoints, 'rules.touchpoints', (rule, path) => {
-      if (!object(rule, path)) return false;
-      const at = (key: string) => `${path}.${key}`;
-      const has = (keys: string[]) => keys.some((key) => rule[key] !== undefined) || fail(path, `at least one of ${quote(keys)}`, 'none');
-      // Every check runs, so that one pass reports every problem of the entry.
-      return [
-        only(rule, path, [...MATCHERS, ...EFFECTS, 'description']),
-        has(MATCHERS),
-        has(EFFECTS),
-        rule.selector === undefined || selector(rule.selector, at('selector')),
-        rule.url === undefined || pattern(rule.url, at('url')),
-        rule.event === undefined || text(rule.event, at('event')),
-        rule.kind === undefined || oneOf(rule.kind, at('kind'), KINDS),
-        rule.utmMedium === undefined || text(rule.utmMedium, at('utmMedium')),
-        rule.name === undefined || text(rule.name, at('name')),
-        rule.stage === undefined || oneOf(rule.stage, at('stage'), stages),
-        rule.momentOfTruth === undefined || typeof rule.momentOfTruth == 'boolean' || bad(at('momentOfTruth'), 'true or false', rule.momentOfTruth),
-        rule.description === undefined || typeof rule.description == 'string' || bad(at('description'), 'a string', rule.description),
+  // A check that `test` holds of a value, saying what it expects when it does not.
+  const check =
+    (test: (value: any) => unknown, expected: string): Check =>
+    (value, path) =>
+      test(value) || fail(path, expected, show(value));
+  const object = check(isObject, 'an object');
+  const text = check((value) => typeof value == 'string' && value.trim(), 'a non-empty string');
+  const oneOf = (list: string[]) => check((value) => list.includes(value), `one of ${quote(list)}`);
+  const stage: Check = (value, path) => oneOf(stages)(value, path);
+  const pattern = check((value) => typeof value == 'string' && /^[/*]/.test(value), 'a path starting with "/" (or a glob starting with "*")');
+  // The valid items of an array, or undefined when it is none.
+  const items = <T>(value: unknown, path: string, item: (entry: any, path: string, i: number, all: unknown[]) => unknown) =>
+    check(Array.isArray, 'an array')(value, path) ? ((value as unknown[]).filter((entry, i, all) => item(entry, `${path}[${i}]`, i, all)) as T[]) : undefined;
+  // Checks an object: it has only the properties of `spec`, at least one of each of `groups`, and every one of
+  // `spec` if `required`, each checked by its entry. Every check runs, so that one pass reports every problem.
+  const fields = (spec: Record<string, Check>, required?: boolean, groups: string[][] = []): Check => {
+    const keys = Object.keys(spec);
+    return (value, path) =>
+      object(value, path) &&
+      [
+        Object.keys(value).every((key) => keys.includes(key) || fail(path, `only ${quote(keys)}`, JSON.stringify(key))),
+        ...groups.map((group) => group.some((key) => value[key] !== undefined) || fail(path, `at least one of ${quote(group)}`, 'none')),
+        ...keys.map((key) => (!required && value[key] === undefined) || spec[key]!(value[key], `${path}.${key}`)),
       ].every(Boolean);
-    });
+  };
+  const touchpoint = fields(
+    {
+      // A selector the browser cannot parse would throw at every click; querySelector parses without a match.
+      selector: check((value) => {
+        try {
+          return typeof value == 'string' && value.trim() && (typeof document != 'object' || !document.createDocumentFragment().querySelector(value));
+        } catch {}
+      }, 'a valid CSS selector'),
+      url: pattern,
+      event: text,
+      kind: oneOf(['page_view', 'link_click', 'form_submit', 'checkout_step', 'product', 'chat_open', 'engagement', 'custom', 'tagged']),
+      utmMedium: text,
+      name: text,
+      stage,
+      momentOfTruth: check((value) => typeof value == 'boolean', 'true or false'),
+      description: check((value) => typeof value == 'string', 'a string'),
+    },
+    false,
+    // a condition and an effect
+    [
+      ['selector', 'url', 'event', 'kind', 'utmMedium'],
+      ['name', 'stage', 'momentOfTruth'],
+    ],
+  );
+  const step = fields({ url: pattern, step: check((value) => Number.isInteger(value) && value > 0, 'a whole number from 1'), name: text }, true);
+  const checkout: NonNullable<Rules['checkoutSteps']> = {};
+  const file = fields({
+    $schema: text,
+    version: check((value) => value === 1, '1'),
+    stages: (value, path) => {
+      const list = items<string>(value, path, (name, at, i, all) => text(name, at) && (all.indexOf(name) == i || fail(at, 'a stage not listed before', show(name))));
+      if (list) list.length ? (stages = rules.stages = list) : fail(path, 'at least one valid stage', 'none');
+    },
+    defaults: (value, path) => {
+      if (object(value, path)) {
+        rules.defaults = {};
+        for (const key of Object.keys(value))
+          if (oneOf(defaultStages)(key, path) && (value[key] === null || stage(value[key], `${path}.${key}`))) rules.defaults[key] = value[key];
+      }
+    },
+    touchpoints: (value, path) => (rules.touchpoints = items(value, path, touchpoint)),
+    checkoutSteps: (value, path) => {
+      fields({
+        steps: (steps, at) => (checkout.steps = items(steps, at, step)),
+        confirmation: (url, at) => pattern(url, at) && (checkout.confirmation = url),
+      })(value, path);
+      if (isObject(value)) rules.checkoutSteps = checkout;
+    },
+  });
 
-  const checkout = doc.checkoutSteps;
-  if (checkout !== undefined && object(checkout, 'rules.checkoutSteps')) {
-    only(checkout, 'rules.checkoutSteps', ['steps', 'confirmation']);
-    rules.checkoutSteps = {};
-    if (checkout.steps !== undefined)
-      rules.checkoutSteps.steps = items(checkout.steps, 'rules.checkoutSteps.steps', (step, path) => {
-        if (!object(step, path)) return false;
-        return [
-          only(step, path, ['url', 'step', 'name']),
-          pattern(step.url, `${path}.url`),
-          (Number.isInteger(step.step) && (step.step as number) > 0) || bad(`${path}.step`, 'a whole number from 1', step.step),
-          text(step.name, `${path}.name`),
-        ].every(Boolean);
-      });
-    if (checkout.confirmation !== undefined && pattern(checkout.confirmation, 'rules.checkoutSteps.confirmation'))
-      rules.checkoutSteps.confirmation = checkout.confirmation as string;
+  try {
+    file(typeof input == 'string' ? JSON.parse(input) : input, 'rules');
+    return { rules, errors };
+  } catch (error) {
+    // Text that is not JSON, or a document that cannot even be read (a Proxy that throws, say): nothing of it is
+    // kept, and it is said.
+    return {
+      rules: {},
+      errors: [`rules: expected a JSON document, found ${typeof input == 'string' ? 'a syntax error' : 'one that cannot be read'} (${error})`],
+    };
   }
-  return { rules, errors };
 };

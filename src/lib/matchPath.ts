@@ -3,4 +3,4 @@
  * of characters, as checkoutSteps reads its `url`s, so that one rules file means the same thing everywhere.
  */
 export const matchPath = (pattern: string, path: string): boolean =>
-  RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '/?$').test(path);
+  RegExp('^' + pattern.replace(/\W/g, (c) => (c == '*' ? '.' : '\\') + c) + '/?$').test(path);

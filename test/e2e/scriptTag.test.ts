@@ -18,7 +18,15 @@ beforeAll(async () => {
   browser = await launchBrowser();
   collector = await startTestCollector();
   elsewhere = await startTestCollector({ pages: { '/': '<!doctype html><title>Elsewhere</title>' } });
-  site = await startTestCollector({ pages: { '/': page(collector.collector), '/shop': page(collector.collector) } });
+  const rules = { version: 1, touchpoints: [{ url: '/pricing', event: 'Page View', name: 'Pricing page', stage: 'decision' }] };
+  site = await startTestCollector({
+    pages: {
+      '/': page(collector.collector),
+      '/shop': page(collector.collector),
+      '/pricing': page(`${collector.collector}" data-config="/rules.json`),
+      '/rules.json': JSON.stringify(rules),
+    },
+  });
 });
 
 afterAll(async () => {
@@ -62,5 +70,16 @@ test('track() followed at once by a navigation to another origin still arrives',
   );
   await tab.waitForURL(`${elsewhere.origin}/`);
   await collector.waitFor(() => collector.events().some((e) => e.properties.id === id), 'the event tracked before leaving', 3000);
+  await context.close();
+});
+
+test('a rules file (data-config) tags the first page view of a first visit: touchpoints wait for it', async () => {
+  // A fresh context: nothing cached, so the rules file is fetched while the page view waits.
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(`${site.origin}/pricing`);
+  const pageView = () => collector.events().find((e) => e.type === 'page' && e.context.page.path === '/pricing');
+  await collector.waitFor(() => !!pageView(), 'the page view of /pricing');
+  expect(pageView()!.properties).toMatchObject({ touchpoint: 'Pricing page', stage: 'decision' });
   await context.close();
 });

@@ -317,6 +317,42 @@ describe('rules', () => {
     expect(run(processor, view('/webinars/spring')).p).toMatchObject({ touchpoint: 'Webinar', stage: 'evaluate', stageFrom: 'rule' });
   });
 
+  test('rules given as a promise make the processor say when it is ready; rules in hand need no wait', async () => {
+    const later = deferred<Rules>();
+    const processor = journeyStages({ rules: later.promise });
+    let ready = false;
+    processor.ready!.then(() => (ready = true));
+    await settle();
+    expect(ready).toBe(false);
+    later.resolve({ touchpoints: [] });
+    await settle();
+    expect(ready).toBe(true);
+    // A rules file that fails to load is ready too: the defaults apply.
+    await expect(journeyStages({ rules: Promise.reject(new Error('offline')) }).ready).resolves.toBeUndefined();
+    expect(journeyStages({ rules: { touchpoints: [] } }).ready).toBeUndefined();
+    expect(journeyStages().ready).toBeUndefined();
+  });
+
+  test('through a tracker, the first page view waits for rules that arrive by promise, and is tagged by them', async () => {
+    setUrl('/webinars/spring');
+    const later = deferred<Rules>();
+    const { tracker, send, push } = makeTracker({ captures: [pageViews()], processors: [journeyStages({ rules: later.promise })] });
+    await settle();
+    expect(push).not.toHaveBeenCalled();
+    later.resolve({ touchpoints: [{ url: '/webinars/*', stage: 'consideration', name: 'Webinar' }] });
+    await settle();
+    await tracker.flush();
+    expect(send.events[0]!.properties).toMatchObject({ touchpoint: 'Webinar', stage: 'consideration', stageFrom: 'rule' });
+    await stopTrackers();
+    resetPage();
+  });
+
+  test('a promise of rules that resolves to nothing leaves the defaults working', async () => {
+    const processor = journeyStages({ rules: Promise.resolve(undefined as unknown as Rules) });
+    await settle();
+    expect(run(processor, view('/pricing')).p).toMatchObject({ stage: 'consideration', stageFrom: 'default' });
+  });
+
   test('a promise of rules that rejects leaves the defaults working', async () => {
     const processor = journeyStages({ rules: Promise.reject(new Error('offline')) });
     await settle();

@@ -249,6 +249,21 @@ describe('what is kept', () => {
     expect(rules.defaults).toEqual({ awareness: 'discover', decision: 'buy', purchase: 'buy', advocacy: null });
   });
 
+  test('an invalid confirmation costs only itself: the valid steps are kept', () => {
+    const { rules, errors } = parseRules({ checkoutSteps: { steps: [{ url: '/c/1', step: 1, name: 'cart' }], confirmation: 'thanks' } });
+    expect(errors).toHaveLength(1);
+    expect(rules).toEqual({ checkoutSteps: { steps: [{ url: '/c/1', step: 1, name: 'cart' }] } });
+  });
+
+  test('a property named like one every object inherits is unknown all the same', () => {
+    const { rules, errors } = parseRules(JSON.parse('{ "touchpoints": [{ "url": "/a", "stage": "decision", "constructor": 1 }], "toString": 1 }'));
+    expect(errors).toEqual([
+      'rules: expected only "$schema", "version", "stages", "defaults", "touchpoints", "checkoutSteps", found "toString"',
+      'rules.touchpoints[0]: expected only "selector", "url", "event", "kind", "utmMedium", "name", "stage", "momentOfTruth", "description", found "constructor"',
+    ]);
+    expect(rules).toEqual({ touchpoints: [] });
+  });
+
   test('an empty document is valid and says nothing', () => {
     expect(parseRules({})).toEqual({ rules: {}, errors: [] });
     expect(parseRules('{}')).toEqual({ rules: {}, errors: [] });
