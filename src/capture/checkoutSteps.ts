@@ -218,14 +218,16 @@ export const checkoutSteps =
     }
 
     // URL and markup are read once the page's own scripts have run, so that the data layer, which carries the
-    // order's values, is the first to report a step (the first report of a step is the one kept).
+    // order's values, is the first to report a step (the first report of a step is the one kept): a task after
+    // DOMContentLoaded, so that the page's own DOMContentLoaded handlers, which may push, have run too; they may have
+    // been added after ours (a shop script after the tag, or the tag started early from a cached rules file).
     const observer = new MutationObserver(guard(scan, fail));
     const ready = guard(() => {
       route();
       // Markup rendered later (an SPA's step component) is seen when it appears.
       if (!stopped) observer.observe(document.documentElement, { childList: true, subtree: true });
     }, fail);
-    if (document.readyState == 'loading') undo.push(on(document, 'DOMContentLoaded', ready, fail));
+    if (document.readyState == 'loading') undo.push(on(document, 'DOMContentLoaded', () => setTimeout(ready), fail));
     else setTimeout(ready);
 
     return () => {

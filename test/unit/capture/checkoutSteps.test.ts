@@ -358,6 +358,24 @@ describe('dedupe', () => {
     expect(events()).toEqual([['Checkout Started', 1, 'checkout']]);
   });
 
+  test('started while the page loads: a push in a DOMContentLoaded handler added after ours still comes first', () => {
+    history.replaceState(null, '', '/checkout');
+    let state: DocumentReadyState = 'loading';
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => state });
+    try {
+      start();
+      // The shop's script, after the tag: it reports the step once the page is parsed.
+      document.addEventListener('DOMContentLoaded', () => w.dataLayer.push({ event: 'begin_checkout', ecommerce: { value: 10, currency: 'EUR' } }));
+      state = 'interactive';
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      vi.advanceTimersByTime(0);
+      expect(events()).toEqual([['Checkout Started', 1, 'checkout']]);
+      expect(named('Checkout Started')[0]).toMatchObject({ value: 10, currency: 'EUR' });
+    } finally {
+      delete (document as any).readyState;
+    }
+  });
+
   test('the confirmation page and the purchase push are one Order Completed, with the order values', () => {
     history.replaceState(null, '', '/checkout/thanks');
     w.dataLayer = [{ event: 'purchase', ecommerce: PURCHASE }];
