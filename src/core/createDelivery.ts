@@ -52,9 +52,11 @@ export const createDelivery = (o: DeliveryOptions) => {
   let sequence = 0;
   let running: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = 0;
   let attempt = 0;
   let retryAt = 0;
   let backlogAt = 0;
+  let first = true;
   let dropped = 0;
   let failed = 0;
   let stopped = false;
@@ -70,8 +72,12 @@ export const createDelivery = (o: DeliveryOptions) => {
     locks?.request(TAB_LOCK + tab, () => new Promise<void>((resolve) => (releaseTab = resolve))).catch(o.fail);
   };
 
+  // A flush in `delay` ms, unless one is due sooner.
   const schedule = (delay: number) => {
-    if (timer === undefined && !stopped) timer = setTimeout(() => ((timer = undefined), flush()), delay);
+    if (stopped || (timer !== undefined && timerAt <= Date.now() + delay)) return;
+    clearTimeout(timer);
+    timerAt = Date.now() + delay;
+    timer = setTimeout(() => ((timer = undefined), flush()), delay);
   };
 
   // The oldest events that fit in one request, skipping those already in one.
@@ -258,7 +264,8 @@ export const createDelivery = (o: DeliveryOptions) => {
     else {
       arm();
       if (mine.length >= o.batchSize) flush();
-      else schedule(o.flushInterval);
+      // The page's first burst (its page view) goes at once; what follows waits for company.
+      else schedule(first ? 0 : o.flushInterval), (first = false);
     }
   };
 

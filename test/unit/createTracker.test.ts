@@ -86,10 +86,12 @@ describe('what goes on the wire', () => {
 
   test('timestamp is when track() was called, sentAt when the batch left', async () => {
     const { tracker, send } = makeTracker({ flushInterval: 5000 });
-    tracker.track('Early');
+    tracker.track('First');
+    await vi.advanceTimersByTimeAsync(1000);
+    tracker.track('Later');
     await vi.advanceTimersByTimeAsync(5000);
-    expect(send.requests[0]!.json.sentAt).toBe(new Date(T0.getTime() + 5000).toISOString());
-    expect(send.events[0].timestamp).toBe(T0.toISOString());
+    expect(send.requests[1]!.json.sentAt).toBe(new Date(T0.getTime() + 6000).toISOString());
+    expect(send.requests[1]!.events[0].timestamp).toBe(new Date(T0.getTime() + 1000).toISOString());
   });
 
   test('page() sends a page event: no event name, touchpointKind page_view, name when given', async () => {
@@ -564,13 +566,19 @@ describe('delivery through the tracker', () => {
     expect(send.events).toHaveLength(3);
   });
 
-  test('sends after flushInterval', async () => {
+  test('the first burst (the page view) is sent at once; what follows waits up to flushInterval for company', async () => {
     const { tracker, send } = makeTracker({ flushInterval: 3000 });
-    tracker.track('Waits');
-    await vi.advanceTimersByTimeAsync(2999);
-    expect(send).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(1);
+    tracker.page();
+    await vi.advanceTimersByTimeAsync(0);
     expect(send).toHaveBeenCalledTimes(1);
+    tracker.track('Waits');
+    await vi.advanceTimersByTimeAsync(1000);
+    tracker.track('Joins it');
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(send).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(send.requests[1]!.events.map((e) => e.event)).toEqual(['Waits', 'Joins it']);
   });
 
   test('flushInterval 0 sends in the next task', async () => {

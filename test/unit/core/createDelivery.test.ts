@@ -110,15 +110,18 @@ describe('persisting and batching', () => {
     expect(send.requests[0]!.events[2].messageId).toBe(third.messageId);
   });
 
-  test('sends what waits after flushInterval ms', async () => {
+  test('sends the first burst at once, and what waits after it after flushInterval ms', async () => {
     const { delivery, send } = start({ flushInterval: 5000 });
     delivery.add([touchpoint()]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send).toHaveBeenCalledTimes(1);
+    delivery.add([touchpoint()]);
     await vi.advanceTimersByTimeAsync(4999);
-    expect(send).not.toHaveBeenCalled();
+    expect(send).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
     await settle();
-    expect(send).toHaveBeenCalledTimes(1);
-    expect(send.requests[0]!.unloading).toBe(false);
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(send.requests.map((r) => r.unloading)).toEqual([false, false]);
   });
 
   test('sends to the collector a Segment batch of the events, oldest first', async () => {
