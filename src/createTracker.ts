@@ -9,7 +9,7 @@ import { on } from './lib/on';
 import { pageContext } from './lib/pageContext';
 import { jsonSafe } from './lib/jsonSafe';
 import { privacySignal } from './lib/privacySignal';
-import { storage } from './lib/storage';
+import { clearStorage } from './lib/clearStorage';
 import { uuid } from './lib/uuid';
 import { redact, type RedactOptions } from './privacy/redact';
 import { memoryQueue } from './queue/memoryQueue';
@@ -27,7 +27,7 @@ export interface TrackerOptions {
   processors?: Processor[];
   /** Send as soon as this many touchpoints wait. @default 20 */
   batchSize?: number;
-  /** Send waiting touchpoints after this many ms. @default 2000 */
+  /** Send waiting touchpoints after this many ms; the page's first burst (its page view) goes at once. @default 2000 */
   flushInterval?: number;
   /** The largest request body, in bytes; browsers allow 64 KB for all requests that outlive a page. @default 60000 */
   maxBatchBytes?: number;
@@ -273,7 +273,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
           if (!stored && !storageless && (await indexedDB.databases?.())?.some((d) => d.name == 'touchtrail')) stored = idbQueue();
           if (stored) await stored.remove(await stored.read());
         })().catch(fail);
-        storage.clear(/^touchtrail[.:]/);
+        clearStorage(/^touchtrail[.:]/);
       }
     },
     async stop() {

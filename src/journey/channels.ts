@@ -1,4 +1,5 @@
 import type { Processor, Touchpoint } from '../types';
+import { storage } from '../lib/storage';
 
 /** Options of `channels`. */
 export interface ChannelsOptions {
@@ -113,10 +114,7 @@ export const channels = ({ internalHosts = [] }: ChannelsOptions = {}): Processo
       const campaign = params.utm_campaign;
       // What marks a new arrival in the middle of a session: utm_* or an ad click id in the URL.
       const mark = [params.utm_source, params.utm_medium, campaign, params[id!]].join('');
-      let note = memory;
-      try {
-        note = (persist && localStorage.getItem(KEY)) || memory;
-      } catch {} // blocked
+      const note = (persist && storage.get(KEY)) || memory;
       let state: { s?: string; m?: string; c?: string; f?: Touch; l?: Touch } = {};
       try {
         state = JSON.parse(note);
@@ -150,9 +148,7 @@ export const channels = ({ internalHosts = [] }: ChannelsOptions = {}): Processo
           l: channel == 'direct' ? state.l || touch : touch,
         };
         memory = JSON.stringify(state);
-        try {
-          persist && localStorage.setItem(KEY, memory);
-        } catch {}
+        if (persist) storage.set(KEY, memory);
       }
       Object.assign(t.properties, { channel: state.c, firstTouch: state.f, lastTouch: state.l });
     } catch {}

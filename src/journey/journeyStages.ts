@@ -3,6 +3,7 @@ import type { Rules } from './parseRules';
 import { defaultStages } from '../lib/defaultStages';
 import { derive } from '../lib/derive';
 import { matchPath } from '../lib/matchPath';
+import { storage } from '../lib/storage';
 
 /** Options of `journeyStages`. */
 export interface JourneyStagesOptions {
@@ -85,10 +86,8 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
           );
         } catch {} // a selector the browser cannot parse matches nothing
       });
-      let furthest = memory;
-      try {
-        furthest = (persist && localStorage.getItem(KEY)) || memory;
-      } catch {} // blocked: the journey so far in this page
+      // Blocked storage, or none allowed: the journey so far in this page.
+      const furthest = (persist && storage.get(KEY)) || memory;
       // Undefined for a new visitor, and for one whose stage the list no longer has.
       const reached = stages[stages.indexOf(furthest!)];
 
@@ -114,9 +113,7 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
 
       if (stages.indexOf(stage as string) <= stages.indexOf(reached!)) return t;
       memory = stage as string;
-      try {
-        persist && localStorage.setItem(KEY, memory);
-      } catch {}
+      if (persist) storage.set(KEY, memory);
       return [
         t,
         derive(t, 'Journey Stage Reached', {

@@ -1,6 +1,6 @@
 /**
  * localStorage that never throws: it is missing in some sandboxed iframes, throws in Safari's old private mode,
- * and throws when the quota is full. Identity lives here because events need it synchronously.
+ * and throws when the quota is full. Identity and the journey live here because events need them synchronously.
  */
 export const storage = {
   get(key: string): string | null {
@@ -14,16 +14,7 @@ export const storage = {
     try {
       localStorage.setItem(key, value);
     } catch {
-      // Identity then lasts as long as the page does.
-    }
-  },
-  /** Removes every key that `ours` matches, from localStorage and sessionStorage. */
-  clear(ours: RegExp): void {
-    for (const name of ['localStorage', 'sessionStorage'] as const) {
-      try {
-        const store = window[name];
-        Object.keys(store).forEach((key) => ours.test(key) && store.removeItem(key));
-      } catch {}
+      // What was to be kept then lasts as long as the page does.
     }
   },
 };
