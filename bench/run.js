@@ -2,7 +2,7 @@
 // (it builds touchtrail, installs the peers here, in bench/, and runs this). Prints one markdown table and writes it,
 // with the method, to bench/results.md. Every number is the median of BENCH_REPS repetitions (default 5). BENCH_ONLY=name
 // runs the SDKs whose name contains it, BENCH_DEBUG=1 shows what their pages log, BENCH_DIST=dir measures a touchtrail
-// build other than dist/. The method is written up in docs/how-it-compares.md.
+// build other than dist/. The method is written up in the README, under "How it compares".
 import { build, version as esbuildVersion } from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -371,7 +371,7 @@ const main = async () => {
   console.log(`${table}\n\n${about}\n\nRequests to hosts other than the local collector (refused by the browser, counted):\n${blocked}`);
   writeFileSync(
     join(here, 'results.md'),
-    `# How it compares: the latest run\n\n${about}\n\n${table}\n\nRequests to hosts other than the local collector (refused by the browser, counted):\n${blocked}\n\nThe method is in docs/how-it-compares.md.\n`,
+    `# How it compares: the latest run\n\n${about}\n\n${table}\n\nRequests to hosts other than the local collector (refused by the browser, counted):\n${blocked}\n\nThe method is in the README, under \"How it compares\".\n`,
   );
 };
 
