@@ -30,8 +30,11 @@ export const engagement =
   ({ idleAfter = 5000, hash = false }: EngagementOptions = {}): Capture =>
   (emit, fail) => {
     // The page being measured: its URL without the #fragment, unless fragments are pages.
-    const here = () => (hash ? location.href : location.href.split('#')[0]!);
+    const page = (href: string) => (hash ? href : href.split('#')[0]!);
+    const here = () => page(location.href);
     let url = here();
+    // The page a route change reported by the Navigation API leads to: its report is made already.
+    let left: string | undefined;
     // Engaged ms not yet reported; time is counted up to `from`, and the visitor is engaged until `until`.
     let engaged = 0;
     let from = 0;
@@ -51,15 +54,17 @@ export const engagement =
     };
     // scrollY forces a layout if one is pending: read it once a frame at most, when the browser lays out anyway.
     // Hidden pages get no frames; report() reads it then.
-    const measure = () => (bottom = Math.max(bottom, scrollY + innerHeight));
+    let height = 1;
+    const measure = () => ((bottom = Math.max(bottom, scrollY + innerHeight)), (height = document.documentElement.scrollHeight));
     const soon = () => (frame ||= requestAnimationFrame(() => ((frame = 0), measure())));
-    const report = () => {
+    // `fresh` false: the last frame's measures, in a router's call, where reading them could force a layout.
+    const report = (fresh = true) => {
       count();
       if (document.hidden) until = 0;
       // Not a moment engaged since the last report: nothing new, or a prerendered page that was never shown.
       if (!engaged) return;
-      measure();
-      const depth = Math.min(100, Math.round((100 * bottom) / document.documentElement.scrollHeight)) || 0;
+      if (fresh) measure();
+      const depth = Math.min(100, Math.round((100 * bottom) / height)) || 0;
       if (engaged < 1000 && depth <= reported) return;
       emit('Page Engagement', { touchpointKind: 'engagement', engagedTime: engaged, maxScrollDepth: depth, url });
       engaged = 0;
@@ -71,11 +76,12 @@ export const engagement =
       // Capture phase, so that scrolling any scroller counts as activity; only the window's scroll moves `bottom`.
       on(document, 'scroll', () => (active(), soon()), fail, true),
       on(document, 'visibilitychange', () => (document.hidden ? report() : (active(), soon())), fail),
-      on(window, 'pagehide', report, fail),
+      on(window, 'pagehide', () => report(), fail),
       onUrlChange(
         () => {
           if (here() == url) return;
-          report();
+          if (here() != left) report();
+          left = undefined;
           url = here();
           engaged = bottom = reported = 0;
           soon();
@@ -84,6 +90,16 @@ export const engagement =
         hash,
       ),
     ];
+    // The Navigation API announces a route change before the URL changes: the route left is reported while it is
+    // still the page, so that its touchpoint carries its own page and comes before the next route's Page View.
+    const navigation = (window as { navigation?: EventTarget }).navigation;
+    if (navigation)
+      undo.push(
+        on(navigation, 'navigate', (event: { destination: { url: string; sameDocument: boolean } }) => {
+          const to = page(event.destination.url);
+          if (event.destination.sameDocument && to != url) report(false), (left = to);
+        }, fail),
+      );
     active();
     soon();
     // A frame still pending at stop only moves `bottom`, which nothing reads any more.

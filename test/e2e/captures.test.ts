@@ -144,3 +144,27 @@ test('engagement is delivered when the tab is closed after scrolling', async () 
   expect(engaged.properties.engagedTime).toBeLessThan(10_000);
   await context.close();
 });
+
+test("an SPA route change: the route left gets its engagement, with its own page, before the next route's page view", async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 600 } });
+  const tab = await context.newPage();
+  await tab.goto(`${site.origin}/article`);
+  await tab.mouse.move(500, 300);
+  for (let i = 0; i < 4; i++) await tab.mouse.wheel(0, 400), await tab.waitForTimeout(300);
+  // A router's link: the URL changes by pushState, the title after it.
+  await tab.evaluate(() => {
+    history.pushState({}, '', '/article/comments');
+    document.title = 'Comments';
+  });
+  const ofRoute = () => collector.events().filter((e) => e.properties.url === `${site.origin}/article` || e.context.page.path === '/article/comments');
+  await collector.waitFor(() => ofRoute().some((e) => e.type === 'page' && e.context.page.path === '/article/comments'), 'the route’s page view');
+  await collector.waitFor(() => tracked('Page Engagement').some((e) => e.properties.url === `${site.origin}/article`), 'the engagement of /article');
+  const engaged = tracked('Page Engagement').find((e) => e.properties.url === `${site.origin}/article`);
+  const view = collector.events().find((e) => e.type === 'page' && e.context.page.path === '/article/comments');
+  // Chromium has the Navigation API: the engagement is recorded while /article is still the page.
+  expect(engaged.context.page).toMatchObject({ path: '/article', title: 'Article' });
+  expect(engaged.properties.engagedTime).toBeGreaterThanOrEqual(900);
+  expect(Date.parse(engaged.timestamp)).toBeLessThanOrEqual(Date.parse(view.timestamp));
+  expect(view.context.page).toMatchObject({ title: 'Comments', referrer: `${site.origin}/article` });
+  await context.close();
+});

@@ -165,6 +165,57 @@ test('an SPA route change reports the route that was left, by its URL, and start
   expect(reports()[1]).toEqual({ touchpointKind: 'engagement', engagedTime: 1500, maxScrollDepth: 25, url: 'http://localhost:3000/article?id=2' });
 });
 
+test('with the Navigation API, the route left is reported before the URL changes, from the last frame, and once', () => {
+  const navigation = new EventTarget();
+  (window as any).navigation = navigation;
+  try {
+    // A router: it announces the navigation (the browser fires navigate inside pushState), then changes the URL.
+    const route = (path: string) => {
+      const event = Object.assign(new Event('navigate'), { destination: { url: new URL(path, location.href).href, sameDocument: true } });
+      navigation.dispatchEvent(event);
+      history.pushState(null, '', path);
+    };
+    start();
+    scrollTo(2000);
+    wait(2960);
+    const reads = scrollReads;
+    let urlWhenReported = '';
+    emit.mockImplementation(() => void (urlWhenReported = location.href));
+    route('/article?id=2');
+    // Reported in the navigate event, while the page is still the one left; scrollY is not read in the router's call.
+    expect(urlWhenReported).toBe('http://localhost:3000/article?id=1');
+    expect(scrollReads).toBe(reads);
+    expect(reports()).toEqual([
+      { touchpointKind: 'engagement', engagedTime: 3000, maxScrollDepth: 75, url: 'http://localhost:3000/article?id=1' },
+    ]);
+    // The URL change that follows reports nothing more, and the new route is measured afresh.
+    wait(0);
+    expect(reports()).toHaveLength(1);
+    scrollY = 0;
+    wait(1500);
+    setVisible(false);
+    expect(reports()[1]).toMatchObject({ engagedTime: 1500, url: 'http://localhost:3000/article?id=2' });
+  } finally {
+    delete (window as any).navigation;
+  }
+});
+
+test('a navigation to another document, or to a #fragment of this page, reports nothing before it happens', () => {
+  const navigation = new EventTarget();
+  (window as any).navigation = navigation;
+  try {
+    start();
+    wait(2000);
+    const announce = (url: string, sameDocument: boolean) =>
+      navigation.dispatchEvent(Object.assign(new Event('navigate'), { destination: { url, sameDocument } }));
+    announce('http://localhost:3000/elsewhere', false);
+    announce('http://localhost:3000/article?id=1#comments', true);
+    expect(emit).not.toHaveBeenCalled();
+  } finally {
+    delete (window as any).navigation;
+  }
+});
+
 test('a URL change that is not a new page (same path and query, another #fragment) reports nothing', () => {
   start();
   wait(2000);
