@@ -226,7 +226,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   // second.
   let loading = processors.some((p) => p.ready);
   const ready = () => ((loading = false), pending.length && process());
-  if (loading) Promise.race([Promise.all(processors.map((p) => p.ready)), new Promise((resolve) => setTimeout(resolve, 1000))]).then(ready, ready);
+  if (loading) Promise.race([Promise.allSettled(processors.map((p) => p.ready)), new Promise((resolve) => setTimeout(resolve, 1000))]).then(ready, ready);
   // What waits (for a processor, or a burst's later slices) is processed at once when the page is hidden or left:
   // there may be no later task.
   const leave = () => ((loading = false), pending.length && process(true));

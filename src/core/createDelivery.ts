@@ -52,10 +52,10 @@ export const createDelivery = (o: DeliveryOptions) => {
   let sequence = 0;
   let running: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerAt = 0;
   let attempt = 0;
   let retryAt = 0;
-  let backlogAt = 0;
+  // The backlog is read after the page's start, not with its first burst.
+  let backlogAt = Date.now() + o.flushInterval;
   let first = true;
   let dropped = 0;
   let failed = 0;
@@ -72,12 +72,8 @@ export const createDelivery = (o: DeliveryOptions) => {
     locks?.request(TAB_LOCK + tab, () => new Promise<void>((resolve) => (releaseTab = resolve))).catch(o.fail);
   };
 
-  // A flush in `delay` ms, unless one is due sooner.
   const schedule = (delay: number) => {
-    if (stopped || (timer !== undefined && timerAt <= Date.now() + delay)) return;
-    clearTimeout(timer);
-    timerAt = Date.now() + delay;
-    timer = setTimeout(() => ((timer = undefined), flush()), delay);
+    if (timer === undefined && !stopped) timer = setTimeout(() => ((timer = undefined), flush()), delay);
   };
 
   // The oldest events that fit in one request, skipping those already in one.
@@ -259,13 +255,15 @@ export const createDelivery = (o: DeliveryOptions) => {
         o.fail(error);
       },
     );
+    // The page's first burst (its page view) goes at once; what follows waits for company.
+    const soon = first;
+    first = false;
     // Tracked while hidden or unloading (a background tab, a pagehide handler): there may be no next flush.
     if (unloading || document.visibilityState === 'hidden') leave();
     else {
       arm();
       if (mine.length >= o.batchSize) flush();
-      // The page's first burst (its page view) goes at once; what follows waits for company.
-      else schedule(first ? 0 : o.flushInterval), (first = false);
+      else schedule(soon ? 0 : o.flushInterval);
     }
   };
 
@@ -278,7 +276,7 @@ export const createDelivery = (o: DeliveryOptions) => {
   ];
   holdTab();
   // Events that earlier visits and closed tabs left behind go out soon, without delaying the page's start.
-  schedule(o.flushInterval);
+  const backlogTimer = setTimeout(flush, o.flushInterval);
 
   return {
     add,
@@ -287,6 +285,7 @@ export const createDelivery = (o: DeliveryOptions) => {
       stopped = true;
       armed?.abort();
       clearTimeout(timer);
+      clearTimeout(backlogTimer);
       unlisten.forEach((off) => off());
       releaseTab?.();
     },

@@ -87,11 +87,11 @@ describe('what goes on the wire', () => {
   test('timestamp is when track() was called, sentAt when the batch left', async () => {
     const { tracker, send } = makeTracker({ flushInterval: 5000 });
     tracker.track('First');
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(6000);
     tracker.track('Later');
     await vi.advanceTimersByTimeAsync(5000);
-    expect(send.requests[1]!.json.sentAt).toBe(new Date(T0.getTime() + 6000).toISOString());
-    expect(send.requests[1]!.events[0].timestamp).toBe(new Date(T0.getTime() + 1000).toISOString());
+    expect(send.requests[1]!.json.sentAt).toBe(new Date(T0.getTime() + 11_000).toISOString());
+    expect(send.requests[1]!.events[0].timestamp).toBe(new Date(T0.getTime() + 6000).toISOString());
   });
 
   test('page() sends a page event: no event name, touchpointKind page_view, name when given', async () => {

@@ -679,7 +679,10 @@ describe('a queue that fails', () => {
     const { delivery, send, fail } = start({ queue: brokenQueue({ push: vi.fn(async () => 0), read }) });
     const event = touchpoint();
     delivery.add([event]);
+    // The backlog is read once the page has started.
+    await vi.advanceTimersByTimeAsync(2000);
     await delivery.flush();
+    expect(read).toHaveBeenCalled();
     expect(ids(send.events)).toEqual([event.messageId]);
     expect(fail).toHaveBeenCalled();
   });
@@ -762,7 +765,11 @@ describe('the backlog that closed tabs and earlier visits left', () => {
     const { delivery, send, read } = start({ queue });
     const mine = touchpoint();
     delivery.add([mine]);
+    // The page's first burst goes at once, without reading the backlog: that waits until the page has started.
     await delivery.flush();
+    expect(send.messageIds).toEqual([mine.messageId]);
+    expect(read).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(2000);
     expect(send.messageIds).toEqual([mine.messageId, backlog.event.messageId]);
     for (let i = 0; i < 5; i++) {
       delivery.add([touchpoint()]);
