@@ -22,7 +22,8 @@ export interface EngagementOptions {
  *
  * Time is engaged while the page is visible and the visitor did something within the last `idleAfter` ms. A
  * report goes when the page is hidden (another tab, an app switch, closing), when it is left (pagehide), on an
- * SPA route change (for the route that was left; the URL has already changed), and when the tracker stops;
+ * SPA route change (for the route that was left: announced by the Navigation API, before the URL changes and with
+ * that route as its page; without it, just after), and when the tracker stops;
  * only when it says something new: at least 1 s of engaged time not yet reported, or a deeper scroll. Summing
  * `engagedTime` and taking the largest `maxScrollDepth` of a page gives its totals.
  */
@@ -93,13 +94,19 @@ export const engagement =
     // The Navigation API announces a route change before the URL changes: the route left is reported while it is
     // still the page, so that its touchpoint carries its own page and comes before the next route's Page View.
     const navigation = (window as { navigation?: EventTarget }).navigation;
-    if (navigation)
+    if (navigation) {
+      // The document's height, kept current for that report without reading layout: content that renders after the
+      // last frame (an SPA's data) changes it, scrolled to or not. Layout is done when a ResizeObserver calls back.
+      const resized = new ResizeObserver(() => (height = document.documentElement.scrollHeight));
+      resized.observe(document.documentElement);
       undo.push(
+        () => resized.disconnect(),
         on(navigation, 'navigate', (event: { destination: { url: string; sameDocument: boolean } }) => {
           const to = page(event.destination.url);
           if (event.destination.sameDocument && to != url) report(false), (left = to);
         }, fail),
       );
+    }
     active();
     soon();
     // A frame still pending at stop only moves `bottom`, which nothing reads any more.

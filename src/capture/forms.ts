@@ -31,6 +31,9 @@ export const forms =
   (emit, fail) => {
     // The submit of this task, until its `formdata` event or the next task.
     let last: SubmitEvent | undefined;
+    // Forms whose cancelled submit was counted, and when: a page that cancels, does async work (a captcha, a
+    // payment SDK) and then submits for real is finishing that submission, not making another.
+    const cancelled = new WeakMap<HTMLFormElement, number>();
     const record = (event: SubmitEvent, prevented?: boolean) => {
       const form = event.target as HTMLFormElement;
       // Attributes, not properties: a field named "action", "id" or "name" shadows form.action, form.id, form.name.
@@ -64,7 +67,7 @@ export const forms =
         !form.matches(':invalid') &&
         !form.querySelector('[aria-invalid=true]')
       )
-        record(event, true);
+        record(event, true), cancelled.set(form, Date.now());
     };
     const undo = [
       // On window in the capture phase: the first to see the event, before any handler of the page can stop it.
@@ -89,7 +92,12 @@ export const forms =
         window,
         'formdata',
         (event: Event) => {
-          if (last && last.target == event.target && !last.eventPhase && !last.defaultPrevented) record(last), (last = undefined);
+          if (last && last.target == event.target && !last.eventPhase && !last.defaultPrevented) {
+            const form = last.target as HTMLFormElement;
+            if (!(Date.now() - cancelled.get(form)! < 60_000)) record(last);
+            cancelled.delete(form);
+            last = undefined;
+          }
         },
         fail,
         true,

@@ -7,9 +7,14 @@ export const sitePage = (collector: string, { head = '', flushInterval = 200, ti
 <script src="/touchtrail.min.js" data-collector="${collector}" data-flush-interval="${flushInterval}"></script>
 <a id="away" href="/other">other</a>`;
 
-/** Tracks `count` test events with ids `${prefix}-0…`, in the page; returns the ids. */
-export const trackIn = async (page: import('playwright-core').Page, prefix: string, count = 1, extra = {}) =>
-  page.evaluate(
+// Ids stay unique across the calls of a run, so that a test's retry, which meets the log of its first attempt in the
+// same collector, cannot mistake those events for duplicates of its own.
+let calls = 0;
+
+/** Tracks `count` test events with ids `${name}.${call}-0…`, in the page; returns the ids. */
+export const trackIn = async (page: import('playwright-core').Page, name: string, count = 1, extra = {}) => {
+  const prefix = `${name}.${++calls}`;
+  return page.evaluate(
     ([prefix, count, extra]) =>
       Array.from({ length: count as number }, (_, n) => {
         const id = `${prefix}-${n}`;
@@ -18,3 +23,4 @@ export const trackIn = async (page: import('playwright-core').Page, prefix: stri
       }),
     [prefix, count, extra] as const,
   );
+};

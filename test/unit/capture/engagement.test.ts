@@ -165,14 +165,37 @@ test('an SPA route change reports the route that was left, by its URL, and start
   expect(reports()[1]).toEqual({ touchpointKind: 'engagement', engagedTime: 1500, maxScrollDepth: 25, url: 'http://localhost:3000/article?id=2' });
 });
 
-test('with the Navigation API, the route left is reported before the URL changes, from the last frame, and once', () => {
+// jsdom has neither the Navigation API nor ResizeObserver: a navigation object to fire navigate on, and a
+// ResizeObserver whose callbacks the test runs (as a browser does after layout).
+let resizeCallbacks: (() => void)[] = [];
+class FakeResizeObserver {
+  constructor(private callback: () => void) {}
+  observe() {
+    resizeCallbacks.push(this.callback);
+  }
+  disconnect() {
+    resizeCallbacks = resizeCallbacks.filter((c) => c != this.callback);
+  }
+}
+const withNavigation = (body: (navigation: EventTarget) => void) => {
   const navigation = new EventTarget();
-  (window as any).navigation = navigation;
+  Object.assign(window, { navigation, ResizeObserver: FakeResizeObserver });
   try {
+    body(navigation);
+  } finally {
+    delete (window as any).navigation;
+    delete (window as any).ResizeObserver;
+    resizeCallbacks = [];
+  }
+};
+const announce = (navigation: EventTarget, url: string, sameDocument = true) =>
+  navigation.dispatchEvent(Object.assign(new Event('navigate'), { destination: { url: new URL(url, location.href).href, sameDocument } }));
+
+test('with the Navigation API, the route left is reported before the URL changes, from the last frame, and once', () =>
+  withNavigation((navigation) => {
     // A router: it announces the navigation (the browser fires navigate inside pushState), then changes the URL.
     const route = (path: string) => {
-      const event = Object.assign(new Event('navigate'), { destination: { url: new URL(path, location.href).href, sameDocument: true } });
-      navigation.dispatchEvent(event);
+      announce(navigation, path);
       history.pushState(null, '', path);
     };
     start();
@@ -195,26 +218,37 @@ test('with the Navigation API, the route left is reported before the URL changes
     wait(1500);
     setVisible(false);
     expect(reports()[1]).toMatchObject({ engagedTime: 1500, url: 'http://localhost:3000/article?id=2' });
-  } finally {
-    delete (window as any).navigation;
-  }
-});
+  }));
 
-test('a navigation to another document, or to a #fragment of this page, reports nothing before it happens', () => {
-  const navigation = new EventTarget();
-  (window as any).navigation = navigation;
-  try {
+test('content that renders after the last frame counts in that report: the height follows ResizeObserver', () =>
+  withNavigation((navigation) => {
+    Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 1000 }); // a skeleton
+    start();
+    wait(2960);
+    // The data arrives and renders; the visitor does not scroll.
+    Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 5000 });
+    resizeCallbacks.forEach((callback) => callback());
+    announce(navigation, '/article?id=2');
+    expect(reports()[0]!.maxScrollDepth).toBe(20);
+  }));
+
+test('a navigation to another document, or to a #fragment of this page, reports nothing before it happens', () =>
+  withNavigation((navigation) => {
     start();
     wait(2000);
-    const announce = (url: string, sameDocument: boolean) =>
-      navigation.dispatchEvent(Object.assign(new Event('navigate'), { destination: { url, sameDocument } }));
-    announce('http://localhost:3000/elsewhere', false);
-    announce('http://localhost:3000/article?id=1#comments', true);
+    announce(navigation, 'http://localhost:3000/elsewhere', false);
+    announce(navigation, 'http://localhost:3000/article?id=1#comments');
     expect(emit).not.toHaveBeenCalled();
-  } finally {
-    delete (window as any).navigation;
-  }
-});
+  }));
+
+test('stop() disconnects the ResizeObserver', () =>
+  withNavigation(() => {
+    start();
+    expect(resizeCallbacks).toHaveLength(1);
+    stop!();
+    stop = undefined;
+    expect(resizeCallbacks).toHaveLength(0);
+  }));
 
 test('a URL change that is not a new page (same path and query, another #fragment) reports nothing', () => {
   start();

@@ -174,12 +174,13 @@ test('countPrevented: a cancelled submit counts with prevented: true, unless the
   submit(form); // novalidate lets it through; it is :invalid
   await settle();
   expect(emit).toHaveBeenCalledTimes(1);
-  // Not cancelled: recorded as any submission, without `prevented`.
-  form.removeEventListener('submit', spa);
-  form.querySelector('input')!.required = false;
-  submit(form);
+  // Not cancelled: recorded as any submission, without `prevented`. (Another form: a real submission of this one
+  // within a minute would be the counted cancelled submit finishing; see below.)
+  const other = html('<form id="g"><input name="email"></form>');
+  submit(other);
   await settle();
   expect(emit).toHaveBeenCalledTimes(2);
+  expect(emit.mock.lastCall![1]).toMatchObject({ formId: 'g' });
   expect(emit.mock.lastCall![1]).not.toHaveProperty('prevented');
 });
 
@@ -219,6 +220,27 @@ test('a cancelled submit whose handler goes to the next page is judged when the 
   // Judged once: the timer that follows finds nothing left to judge.
   await settle();
   expect(emit).toHaveBeenCalledTimes(1);
+});
+
+test('a cancelled submit that was counted, then submitted for real after async work, is one submission', async () => {
+  start();
+  const form = html('<form data-touchpoint="Order placed" novalidate><input name="card"></form>');
+  // A payment SDK: the first submit is cancelled while the card is checked, then the page submits for real.
+  let checked = false;
+  form.addEventListener('submit', (event) => checked || event.preventDefault());
+  submit(form);
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(1);
+  expect(emit.mock.lastCall![1]).toMatchObject({ prevented: true });
+  checked = true;
+  submit(form);
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(1);
+  // A later submission of that form is another one.
+  submit(form);
+  await settle();
+  expect(emit).toHaveBeenCalledTimes(2);
+  expect(emit.mock.lastCall![1]).not.toHaveProperty('prevented');
 });
 
 test('stop() removes the listeners and forgets a submit still being judged', async () => {
