@@ -12,7 +12,6 @@ import { privacySignal } from './lib/privacySignal';
 import { clearStorage } from './lib/clearStorage';
 import { uuid } from './lib/uuid';
 import { redact, type RedactOptions } from './privacy/redact';
-import { memoryQueue } from './queue/memoryQueue';
 import { idbQueue } from './queue/idbQueue';
 import { httpSend } from './transport/httpSend';
 import { version } from './version';
@@ -99,7 +98,9 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   const deliver = () =>
     (delivery ||= createDelivery({
       collector,
-      queue: (queue = storageless ? memoryQueue() : options.queue || idbQueue()),
+      // Storageless, there is no queue: the delivery's own memory is the only place events wait, as with a queue
+      // that fails. (A memory queue as well only counted as dropped events that were still in that memory.)
+      queue: (queue = storageless ? { push: async () => 0, read: async () => [], remove: async () => {} } : options.queue || idbQueue()),
       remember: !storageless,
       send: options.send || httpSend,
       serialize: options.serialize || serializeBatch,
