@@ -136,6 +136,10 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     pending = pending.slice(burst.length);
     if (pending.length) setTimeout(process);
     const out: Touchpoint[] = [];
+    // The burst's session so far, and the campaign it was asked for: asked again only when the campaign changes,
+    // so that a burst reads and writes localStorage once, not once for each touchpoint.
+    let session = '';
+    let from: string | undefined;
     for (const [touchpoint, element, time] of burst) {
       try {
         touchpoint.messageId = uuid();
@@ -146,7 +150,8 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         ) as Properties;
         if (touchpoint.traits) touchpoint.traits = jsonSafe(touchpoint.traits, () => {}) as Properties;
         const c = touchpoint.context;
-        c.sessionId = identity.session(time, c.campaign && new URLSearchParams(c.campaign) + '');
+        const arrival = c.campaign && new URLSearchParams(c.campaign) + '';
+        c.sessionId = session && arrival == from ? session : (session = identity.session(time, (from = arrival)));
         // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
         let kept = [touchpoint];
         // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.

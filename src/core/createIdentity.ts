@@ -16,7 +16,6 @@ export const createIdentity = (persist: boolean, prefix = 'touchtrail') => {
     memory[name] = value;
     if (persist) storage.set(key(name), value);
   };
-  let last = { id: '', time: 0, campaign: '' };
   const anonymousId = read('aid') || uuid();
   write('aid', anonymousId);
   memory.uid = read('uid') || '';
@@ -34,9 +33,6 @@ export const createIdentity = (persist: boolean, prefix = 'touchtrail') => {
      * another campaign. Read from storage each time, so that the tabs of one visitor share their session.
      */
     session(time: number, campaign = ''): string {
-      // Within a second of the last answer, from the same campaign: the same session, without touching storage
-      // (a burst of touchpoints would otherwise write localStorage once each).
-      if (last.id && time >= last.time && time - last.time < 1000 && campaign == last.campaign) return last.id;
       // Storage first: another tab may have moved the session on.
       let [id, lastSeen, sessionCampaign] = ((persist && storage.get(key('session'))) || memory.session || '').split(' ');
       if (!id || time - +lastSeen! > SESSION_TIMEOUT || (campaign && campaign !== sessionCampaign)) {
@@ -44,7 +40,6 @@ export const createIdentity = (persist: boolean, prefix = 'touchtrail') => {
         sessionCampaign = campaign;
       }
       write('session', `${id} ${time} ${sessionCampaign || ''}`);
-      last = { id, time, campaign };
       return id;
     },
     /** Starts (or stops) keeping identity in storage; starting writes what was kept in memory so far. */
