@@ -4,7 +4,8 @@ import { on } from './on';
 
 /**
  * Calls `callback` soon after the URL may have changed without a page load: pushState, replaceState,
- * back/forward, and (with `hash`) a new #fragment. Returns the function that stops it.
+ * back/forward, a navigation a Navigation API router intercepted, and (with `hash`) a new #fragment. Returns the
+ * function that stops it.
  * The callback runs once the call stack has unwound, because routers often set the title after the URL.
  */
 export const onUrlChange = (callback: () => void, fail: Fail, hash?: boolean): (() => void) => {
@@ -24,6 +25,10 @@ export const onUrlChange = (callback: () => void, fail: Fail, hash?: boolean): (
   };
   const undo = [patch('pushState'), patch('replaceState'), on(window, 'popstate', soon, fail)];
   if (hash) undo.push(on(window, 'hashchange', soon, fail));
+  // A router built on the Navigation API changes the URL by intercepting a navigation, without history's methods;
+  // its entry changes all the same. (Every same-document change does: callers check whether the page changed.)
+  const navigation = (window as { navigation?: EventTarget }).navigation;
+  if (navigation) undo.push(on(navigation, 'currententrychange', soon, fail));
   return () => {
     stopped = true;
     undo.forEach((u) => u());

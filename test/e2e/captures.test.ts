@@ -168,3 +168,23 @@ test("an SPA route change: the route left gets its engagement, with its own page
   expect(view.context.page).toMatchObject({ title: 'Comments', referrer: `${site.origin}/article` });
   await context.close();
 });
+
+test('a router built on the Navigation API (an intercepted navigation, no pushState) gets its page view', async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(`${site.origin}/article`);
+  await tab.evaluate(() => {
+    const navigation = (window as any).navigation;
+    navigation.addEventListener('navigate', (event: any) => {
+      if (event.canIntercept && new URL(event.destination.url).pathname.startsWith('/article/')) {
+        event.intercept({ handler: async () => void (document.title = 'Section 2') });
+      }
+    });
+    navigation.navigate('/article/section-2');
+  });
+  await tab.waitForURL(`${site.origin}/article/section-2`);
+  const view = () => collector.events().find((e) => e.type === 'page' && e.context.page.path === '/article/section-2');
+  await collector.waitFor(() => !!view(), 'the page view of the intercepted route');
+  expect(view()!.context.page).toMatchObject({ title: 'Section 2', referrer: `${site.origin}/article` });
+  await context.close();
+});

@@ -112,6 +112,25 @@ describe('SPA route changes', () => {
     expect(views()).toBe(1);
   });
 
+  test('a Navigation API router (an intercepted navigation, no history call) counts by currententrychange, once', () => {
+    const navigation = new EventTarget();
+    (window as any).navigation = navigation;
+    try {
+      const { views } = startCapture();
+      setUrl('/catalog'); // the browser commits the intercepted navigation's URL…
+      navigation.dispatchEvent(new Event('currententrychange')); // …and its entry changes
+      later();
+      expect(views()).toBe(2);
+      // A pushState also changes the entry: both signals, one page view.
+      history.pushState({}, '', '/catalog/shoes');
+      navigation.dispatchEvent(new Event('currententrychange'));
+      later();
+      expect(views()).toBe(3);
+    } finally {
+      delete (window as any).navigation;
+    }
+  });
+
   test('history keeps working through the wrapper: arguments, state and return value pass through', () => {
     startCapture();
     const result = history.pushState({ n: 1 }, '', '/x');
