@@ -117,7 +117,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   const misuse = (problem: string) => console.warn(`touchtrail: ${problem}; ignored.`);
 
   // Touchpoints of the current task wait here, and are processed and stored together in a microtask:
-  // track() itself only builds an object, and one IndexedDB transaction takes the whole burst.
+  // track() itself only builds an object, and one IndexedDB transaction takes each slice of the burst.
   let pending: [Touchpoint, Element | undefined, number][] = [];
   // Touchpoints processed in one task at most. The benchmark's 5,000 calls took 327 ms of long tasks to process in
   // one (65 µs each, on a desktop CPU); 100 take about 7 ms, under a long task's 50 ms on a phone four times slower.
