@@ -183,15 +183,19 @@ export const createDelivery = (o: DeliveryOptions) => {
     }
   };
 
-  const run = async () => {
+  // `only`: the page's first burst, sent on its own. What is tracked while it is on its way waits for the next
+  // flush or the beacon at pagehide, rather than join a request that may still be in flight when the page goes (its
+  // answer would never come, and the next visit would send those events again).
+  const run = async (only?: QueuedEvent[]) => {
     // Persisted before sent: at worst a stored event is sent twice, never lost. A queue that failed counts as done,
     // and so does one still silent after 3 s: the events are in memory, and go from there.
     await Promise.race([persisted, new Promise((resolve) => setTimeout(resolve, 3000))]);
     while (!stopped && Date.now() >= retryAt) {
-      const chunk = take(mine);
-      if (!chunk.length || !(await deliver(chunk, false))) break;
+      // (Those of the first burst that a flush() has not sent meanwhile.)
+      const chunk = take(only ? only.filter((e) => mine.includes(e)) : mine);
+      if (!chunk.length || !(await deliver(chunk, false)) || only) break;
     }
-    if (!stopped && Date.now() >= Math.max(retryAt, backlogAt)) {
+    if (!only && !stopped && Date.now() >= Math.max(retryAt, backlogAt)) {
       backlogAt = Date.now() + BACKLOG_EVERY;
       await (locks
         ? locks.request(BACKLOG_LOCK, { ifAvailable: true }, (lock) => lock && sendBacklog())
@@ -202,10 +206,10 @@ export const createDelivery = (o: DeliveryOptions) => {
   };
 
   /** Sends what is waiting now; resolves when this tab's queue is empty or a retry is scheduled. */
-  const flush = (): Promise<void> => {
+  const flush = (only?: QueuedEvent[]): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
-    return (running ||= run()
+    return (running ||= run(only)
       .catch(o.fail)
       .finally(() => (running = undefined)));
   };
@@ -263,7 +267,11 @@ export const createDelivery = (o: DeliveryOptions) => {
     else {
       arm();
       if (mine.length >= o.batchSize) flush();
-      else schedule(soon ? 0 : o.flushInterval);
+      else {
+        // In a task of its own, so that a flush() of this task, which sends everything, still can.
+        if (soon) setTimeout(() => flush(added));
+        schedule(o.flushInterval);
+      }
     }
   };
 
@@ -276,7 +284,7 @@ export const createDelivery = (o: DeliveryOptions) => {
   ];
   holdTab();
   // Events that earlier visits and closed tabs left behind go out soon, without delaying the page's start.
-  const backlogTimer = setTimeout(flush, o.flushInterval);
+  const backlogTimer = setTimeout(() => flush(), o.flushInterval);
 
   return {
     add,

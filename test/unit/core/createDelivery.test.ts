@@ -124,6 +124,27 @@ describe('persisting and batching', () => {
     expect(send.requests.map((r) => r.unloading)).toEqual([false, false]);
   });
 
+  test('what is tracked while the first burst is being stored and sent waits for the next flush, not that request', async () => {
+    // The first burst's request may still be in flight when the page goes: what joins it would be sent again by
+    // the next visit (its answer never comes); waiting, it leaves by the beacon at pagehide instead.
+    const stored = deferred<number>();
+    const queue = memoryQueue();
+    let pushes = 0;
+    const push = queue.push;
+    queue.push = (events) => (pushes++ ? push(events) : stored.promise.then(() => push(events)));
+    const { delivery, send } = start({ queue, flushInterval: 2000 });
+    const first = touchpoint();
+    delivery.add([first]);
+    await vi.advanceTimersByTimeAsync(0);
+    const later = touchpoint();
+    delivery.add([later]);
+    stored.resolve(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send.requests.map((r) => ids(r.events))).toEqual([[first.messageId]]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(send.requests.map((r) => ids(r.events))).toEqual([[first.messageId], [later.messageId]]);
+  });
+
   test('sends to the collector a Segment batch of the events, oldest first', async () => {
     const { delivery, send } = start();
     const events = [touchpoint(), touchpoint(), touchpoint()];
