@@ -93,3 +93,19 @@ export const installLocks = (locks: ReturnType<typeof fakeLocks>) => {
   Object.defineProperty(navigator, 'locks', { configurable: true, value: locks });
   return () => delete (navigator as any).locks;
 };
+
+/** Runs `body` while reading window.localStorage throws, as in a sandboxed iframe or with storage blocked. */
+export const withoutLocalStorage = (body: () => void) => {
+  const original = Object.getOwnPropertyDescriptor(window, 'localStorage')!;
+  Object.defineProperty(window, 'localStorage', {
+    configurable: true,
+    get() {
+      throw new DOMException('denied', 'SecurityError');
+    },
+  });
+  try {
+    body();
+  } finally {
+    Object.defineProperty(window, 'localStorage', original);
+  }
+};

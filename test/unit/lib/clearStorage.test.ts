@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import { clearStorage } from '../../../src/lib/clearStorage';
+import { withoutLocalStorage } from '../../helpers/page';
 
 afterEach(() => {
   localStorage.clear();
@@ -19,17 +20,6 @@ test("removes the keys that match, from localStorage and sessionStorage, and lea
 
 test('a storage that cannot be reached is skipped, and the other is still cleared', () => {
   sessionStorage.setItem('touchtrail:checkout', '4');
-  const original = Object.getOwnPropertyDescriptor(window, 'localStorage')!;
-  Object.defineProperty(window, 'localStorage', {
-    configurable: true,
-    get() {
-      throw new DOMException('denied', 'SecurityError');
-    },
-  });
-  try {
-    expect(() => clearStorage(/^touchtrail[.:]/)).not.toThrow();
-  } finally {
-    Object.defineProperty(window, 'localStorage', original);
-  }
+  withoutLocalStorage(() => expect(() => clearStorage(/^touchtrail[.:]/)).not.toThrow());
   expect(Object.keys(sessionStorage)).toEqual([]);
 });

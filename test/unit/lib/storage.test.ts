@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { storage } from '../../../src/lib/storage';
+import { withoutLocalStorage } from '../../helpers/page';
 
 beforeEach(() => localStorage.clear());
 afterEach(() => vi.restoreAllMocks());
@@ -28,18 +29,8 @@ test('a write that throws (quota full) is ignored', () => {
   expect(localStorage.getItem('touchtrail.x')).toBeNull();
 });
 
-test('a missing localStorage is survived', () => {
-  const original = Object.getOwnPropertyDescriptor(window, 'localStorage')!;
-  Object.defineProperty(window, 'localStorage', {
-    configurable: true,
-    get() {
-      throw new DOMException('denied', 'SecurityError');
-    },
-  });
-  try {
+test('a missing localStorage is survived', () =>
+  withoutLocalStorage(() => {
     expect(storage.get('a')).toBeNull();
     expect(() => storage.set('a', 'b')).not.toThrow();
-  } finally {
-    Object.defineProperty(window, 'localStorage', original);
-  }
-});
+  }));
