@@ -207,8 +207,8 @@ export const createDelivery = (o: DeliveryOptions) => {
 
   /** Sends what is waiting now; resolves when this tab's queue is empty or a retry is scheduled. */
   const flush = (only?: QueuedEvent[]): Promise<void> => {
-    clearTimeout(timer);
-    timer = undefined;
+    // A flush of the first burst only leaves the timer of what came after it.
+    if (!only) clearTimeout(timer), (timer = undefined);
     return (running ||= run(only)
       .catch(o.fail)
       .finally(() => (running = undefined)));

@@ -145,6 +145,21 @@ describe('persisting and batching', () => {
     expect(send.requests.map((r) => ids(r.events))).toEqual([[first.messageId], [later.messageId]]);
   });
 
+  test('events added before the first burst has gone keep their timer: they are sent flushInterval later', async () => {
+    const { delivery, send } = start({ flushInterval: 2000, batchSize: 1000 });
+    // Later than the backlog's own timer, which would send them anyway.
+    await vi.advanceTimersByTimeAsync(5000);
+    const first = touchpoint();
+    delivery.add([first]);
+    // A second slice of the same burst, in a task that runs before the first burst's flush.
+    const next = touchpoint();
+    delivery.add([next]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send.requests.map((r) => ids(r.events))).toEqual([[first.messageId]]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(send.requests.map((r) => ids(r.events))).toEqual([[first.messageId], [next.messageId]]);
+  });
+
   test('sends to the collector a Segment batch of the events, oldest first', async () => {
     const { delivery, send } = start();
     const events = [touchpoint(), touchpoint(), touchpoint()];
