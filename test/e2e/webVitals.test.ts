@@ -46,6 +46,28 @@ const PAYMENT = `<style>body, h1 { margin: 0 }</style>
   });
 </script>`;
 
+// An SPA: a click on a link shows the cart route in place (pushState and new content), which the browser counts as a
+// soft navigation; the cart's Update button keeps the main thread busy for 600 ms (a poor INP on a moment of truth).
+const SPA = `<style>body, h1 { margin: 0 }</style>
+<main id="app">
+  <h1 style="font-size: 48px">Our shop</h1>
+  <p><a id="to-cart" href="/spa/cart">Your cart</a></p>
+</main>
+<script>
+  document.getElementById('to-cart').addEventListener('click', (event) => {
+    event.preventDefault();
+    history.pushState(null, '', '/spa/cart');
+    document.getElementById('app').innerHTML =
+      '<h1 id="cart-title" style="font-size: 64px">Your cart</h1><p style="font-size: 32px">Two items, 30 EUR.</p>' +
+      '<button id="update" style="font-size: 24px">Update</button>';
+    document.getElementById('update').addEventListener('click', () => {
+      const end = performance.now() + 600;
+      while (performance.now() < end);
+      document.getElementById('update').textContent = 'Updated';
+    });
+  });
+</script>`;
+
 beforeAll(async () => {
   const { outputFiles } = await build({
     stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts' },
@@ -60,6 +82,7 @@ beforeAll(async () => {
     pages: {
       '/checkout/payment': page(bundle, 'Payment', PAYMENT),
       '/thanks': page(bundle, 'Thanks', '<p>Thank you.</p>'),
+      '/spa/': page(bundle, 'Shop', SPA),
     },
   });
   browser = await launchBrowser();
@@ -126,4 +149,48 @@ test('leaving a slow payment page delivers its Page Experience: LCP, INP, CLS, F
   await context.close();
   expect(experiences()[1].properties).toMatchObject({ path: '/thanks', rating: expect.any(String) });
   expect(experiences()[1].properties).not.toHaveProperty('slowMomentOfTruth');
+});
+
+test('an SPA route the browser counts as a soft navigation gets a Page Experience of its own', async () => {
+  const before = experiences().length;
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(`${site.origin}/spa/`);
+  // Chromium reports soft navigations from 151 (@sparticuz/chromium 153 brings one). Its unpacked binary stays in
+  // /tmp/chromium across installs, so an older one left there by an earlier version is the likely cause.
+  const supported = await tab.evaluate(() => typeof (globalThis as any).PerformanceSoftNavigation == 'function');
+  if (!supported) {
+    throw new Error(
+      `Chromium ${browser.version()} does not report soft navigations: delete /tmp/chromium so that @sparticuz/chromium ` +
+        'unpacks its own (153), or set TOUCHTRAIL_CHROMIUM to Chromium 151 or later.',
+    );
+  }
+  await tab.waitForTimeout(300);
+  await tab.click('#to-cart');
+  await tab.waitForFunction(() => performance.getEntriesByType('soft-navigation').length > 0, undefined, { timeout: 5000 });
+  // The home route's Page Experience goes once the soft navigation has settled (2 s), while the cart is still shown.
+  await collector.waitFor(() => experiences().length > before, "the home route's Page Experience", 10_000);
+  const [home] = experiences().slice(before);
+  expect(home.properties).toMatchObject({ path: '/spa/', navigationType: 'navigate', lcp: expect.any(Number) });
+  expect(home.properties).not.toHaveProperty('momentOfTruth');
+
+  await tab.click('#update');
+  await tab.waitForFunction(() => document.getElementById('update')!.textContent === 'Updated');
+  await tab.goto(`${site.origin}/thanks`);
+  await collector.waitFor(() => experiences().length > before + 1, "the cart route's Page Experience", 10_000);
+  await context.close();
+
+  const cart = experiences().slice(before + 1).find((e) => e.properties.path === '/spa/cart')!;
+  expect(cart.properties).toMatchObject({
+    url: `${site.origin}/spa/cart`,
+    navigationType: 'soft-navigation',
+    inpRating: 'poor',
+    inpTarget: '#update',
+    momentOfTruth: true,
+    slowMomentOfTruth: true,
+  });
+  expect(cart.properties.viewId).not.toBe(home.properties.viewId);
+  expect(cart.properties.lcp).toBeGreaterThan(0);
+  // Each route's own page view: the Page Experience is tied to the route, not to the document.
+  expect(cart.context.page.path).toBe('/spa/cart');
 });
