@@ -86,7 +86,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   const signal = options.privacySignals != 'ignore' && privacySignal();
   const storageless = signal && options.privacySignals != 'off';
   let consent: ConsentState = signal && !storageless ? 'denied' : options.consent || 'granted';
-  const identity = createIdentity(consent == 'granted' && !storageless);
+  const identity = createIdentity(consent == 'granted' && !storageless, !storageless);
   const processors: Processor[] = [
     ...(redaction !== false ? [redact(redaction || {})] : []),
     ...(options.processors || []),
@@ -129,6 +129,10 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   const device = { locale: navigator.language, userAgent: navigator.userAgent, screen: { width: screen.width, height: screen.height } };
   let pageUrl = '';
   let referrer = document.referrer;
+  // The campaign this page arrived with: it may start a session once. Later touchpoints of the page carry it too,
+  // but are no new arrival (two tabs of two campaigns would otherwise take turns starting sessions).
+  let landed = '';
+  let stopped = false;
 
   const process = (all?: boolean) => {
     // In slices of SLICE, each in a task of its own: a burst of thousands must not become one long task.
@@ -136,10 +140,9 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     pending = pending.slice(burst.length);
     if (pending.length) setTimeout(process);
     const out: Touchpoint[] = [];
-    // The burst's session so far, and the campaign it was asked for: asked again only when the campaign changes,
-    // so that a burst reads and writes localStorage once, not once for each touchpoint.
+    // The burst's session so far: asked again only for a new arrival, so that a burst reads and writes
+    // localStorage once, not once for each touchpoint.
     let session = '';
-    let from: string | undefined;
     for (const [touchpoint, element, time] of burst) {
       try {
         touchpoint.messageId = uuid();
@@ -150,8 +153,9 @@ export const createTracker = (options: TrackerOptions): Tracker => {
         ) as Properties;
         if (touchpoint.traits) touchpoint.traits = jsonSafe(touchpoint.traits, () => {}) as Properties;
         const c = touchpoint.context;
-        const arrival = c.campaign && new URLSearchParams(c.campaign) + '';
-        c.sessionId = session && arrival == from ? session : (session = identity.session(time, (from = arrival)));
+        const arrival = c.campaign ? new URLSearchParams(c.campaign) + '' : '';
+        const landing = arrival != landed ? (landed = arrival) : '';
+        c.sessionId = session && !landing ? session : (session = identity.session(time, landing));
         // Each processor sees what the one before it kept or added (such as a Journey Stage Reached).
         let kept = [touchpoint];
         // Processors may keep state (the furthest stage, first touch): in storage only with consent and no signal.
@@ -178,7 +182,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
   };
 
   const record = (type: Touchpoint['type'], name: string, properties: Properties, element?: Element, traits?: Properties) => {
-    if (consent == 'denied') return;
+    if (consent == 'denied' || stopped) return;
     try {
       if (type === 'page') {
         // An SPA route change: the page before it is the referrer of this one and of what follows.
@@ -257,26 +261,26 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     },
     consent(state) {
       if (!['granted', 'denied', 'pending'].includes(state)) return misuse(`consent() takes "granted", "denied" or "pending", got a ${typeof state}`);
-      // A privacy signal with privacySignals: 'off' outranks any consent.
-      if (consent == 'denied' && signal && !storageless) return;
+      // A privacy signal with privacySignals: 'off' outranks any consent; a stopped tracker starts nothing again.
+      if ((consent == 'denied' && signal && !storageless) || (stopped && state == 'granted')) return;
       consent = state;
+      identity.persist(state == 'granted' && !storageless);
       if (state == 'granted') {
-        identity.persist(!storageless);
         const waiting = held;
         held = [];
         guard(deliver().add, fail)(waiting);
       } else if (state == 'denied') {
         held = [];
-        identity.persist(false);
         delivery?.stop();
         delivery = undefined;
         // What was stored is deleted: the queue's events, and the identity, session, journey and checkout notes.
         // A queue of the site's own may hold events of earlier visits, and so may touchtrail's IndexedDB when this
         // page never opened it; opening a database creates it, so an earlier visit's is looked for first.
-        let stored = queue || options.queue;
+        // Under a privacy signal this page stored nothing, but an earlier visit may have: deleting is always allowed.
+        let stored = (!storageless && queue) || options.queue;
         queue = undefined;
         (async () => {
-          if (!stored && !storageless && (await indexedDB.databases?.())?.some((d) => d.name == 'touchtrail')) stored = idbQueue();
+          if (!stored && (await indexedDB.databases?.())?.some((d) => d.name == 'touchtrail')) stored = idbQueue();
           if (stored) await stored.remove(await stored.read());
         })().catch(fail);
         clearStorage(/^touchtrail[.:]/);
@@ -285,6 +289,7 @@ export const createTracker = (options: TrackerOptions): Tracker => {
     async stop() {
       stops.forEach((stop) => stop && guard(stop, fail)());
       if (pending.length) process(true);
+      stopped = true;
       await delivery?.flush();
       delivery?.stop();
     },

@@ -45,12 +45,16 @@ export const createDelivery = (o: DeliveryOptions) => {
   // This tab's unsent events, oldest first; those in a request whose answer is pending are in `inflight`.
   let mine: QueuedEvent[] = [];
   const inflight = new Set<QueuedEvent>();
+  // Beaconed while the collector failed, and kept for the retry (see deliver).
+  const beaconed = new WeakSet<QueuedEvent>();
   // Events the queue failed to store (IndexedDB broken or full): stored with the next burst, if it works then.
   let unsaved: QueuedEvent[] = [];
   let persisted: Promise<unknown> = Promise.resolve();
   let armed: AbortController | undefined;
   let sequence = 0;
   let running: Promise<void> | undefined;
+  // A flush asked for while a run is on its way: it runs once that one is done.
+  let next: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
   let retryAt = 0;
@@ -155,12 +159,13 @@ export const createDelivery = (o: DeliveryOptions) => {
       o.fail(new Error(`collector refused ${chunk.length} events with HTTP ${status}; they are dropped`));
     }
     if (!unloading) attempt = 0;
+    // A beacon whose fate is unknown: its events stay in memory too, and go again with the retry while the page
+    // lives (there may be no queue to keep them for the next visit); one beacon each is enough.
+    if (keep) return chunk.forEach((e) => beaconed.add(e)), true;
     mine = mine.filter((e) => !chunk.includes(e));
     arm();
-    if (!keep) {
-      if (unloading && o.remember) storage.set(SENT, `${storage.get(SENT) || ''} ${chunk.map((e) => e.event.messageId).join(' ')}`.slice(-40_000));
-      queued(() => o.queue.remove(chunk)).catch(o.fail);
-    }
+    if (unloading && o.remember) storage.set(SENT, `${storage.get(SENT) || ''} ${chunk.map((e) => e.event.messageId).join(' ')}`.slice(-40_000));
+    queued(() => o.queue.remove(chunk)).catch(o.fail);
     return true;
   };
 
@@ -176,7 +181,8 @@ export const createDelivery = (o: DeliveryOptions) => {
       // Forget only these: other notes may be of pages whose lock is still being released.
       storage.set(SENT, (storage.get(SENT) || '').split(' ').filter((id) => !done.has(id)).join(' '));
     }
-    for (let chunk = take(rest); chunk.length && Date.now() >= retryAt; chunk = take(rest)) {
+    // Stopped (consent denied, the tracker stopped) between two requests: the rest is not sent.
+    for (let chunk = take(rest); chunk.length && !stopped && Date.now() >= retryAt; chunk = take(rest)) {
       // Not taken: the retry that deliver() scheduled tries the backlog again too.
       if (!(await deliver(chunk, false))) return void (backlogAt = 0);
       rest = rest.slice(chunk.length);
@@ -209,6 +215,9 @@ export const createDelivery = (o: DeliveryOptions) => {
   const flush = (only?: QueuedEvent[]): Promise<void> => {
     // A flush of the first burst only leaves the timer of what came after it.
     if (!only) clearTimeout(timer), (timer = undefined);
+    // The run on its way may send only the first burst, or started before the events this flush is for: another
+    // follows it (one for all the flushes asked for meanwhile).
+    if (running && !only) return (next ||= running.then(() => ((next = undefined), flush())));
     return (running ||= run(only)
       .catch(o.fail)
       .finally(() => (running = undefined)));
@@ -216,7 +225,7 @@ export const createDelivery = (o: DeliveryOptions) => {
 
   /** The page is hidden or going away: beacon what is waiting, as far as the browser's budget allows. */
   const leave = async () => {
-    for (let chunk = take(mine); chunk.length; chunk = take(mine)) {
+    for (let chunk; (chunk = take(mine.filter((e) => !beaconed.has(e)))).length; ) {
       if (!(await deliver(chunk, true))) return;
     }
   };
@@ -227,7 +236,8 @@ export const createDelivery = (o: DeliveryOptions) => {
       try {
         let bytes = byteLength(stringify(event));
         // An event that could never fit in a request is cut down to what names it, rather than sent broken.
-        if (bytes > o.maxBatchBytes - 1000) {
+        // (take()'s own 129 bytes for the batch's keys and a comma.)
+        if (bytes + 129 > o.maxBatchBytes) {
           const { touchpoint, touchpointKind, stage, channel, momentOfTruth } = event.properties;
           const cut = (text: unknown) => String(text ?? '').slice(0, 500);
           event.properties = { touchpoint: cut(touchpoint), touchpointKind, stage, channel, momentOfTruth, truncated: true };

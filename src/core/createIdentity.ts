@@ -6,12 +6,13 @@ const SESSION_TIMEOUT = 30 * 60_000;
 /**
  * Who the visitor is: an anonymous id that lasts, the user id given to `identify`, and the current session.
  * Kept in localStorage rather than IndexedDB because every event needs them synchronously; where storage is
- * blocked, or may not be written (consent pending, a privacy signal), they last as long as the page.
+ * blocked, or may not be written (consent pending, a privacy signal), they last as long as the page. `recall`
+ * false (a privacy signal) also leaves alone what an earlier visit stored: the page gets identifiers of its own.
  */
-export const createIdentity = (persist: boolean, prefix = 'touchtrail') => {
-  const key = (name: string) => `${prefix}.${name}`;
+export const createIdentity = (persist: boolean, recall = true) => {
+  const key = (name: string) => `touchtrail.${name}`;
   const memory: Record<string, string> = {};
-  const read = (name: string) => memory[name] ?? storage.get(key(name));
+  const read = (name: string) => memory[name] ?? (recall ? storage.get(key(name)) : null);
   const write = (name: string, value: string) => {
     memory[name] = value;
     if (persist) storage.set(key(name), value);

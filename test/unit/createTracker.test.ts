@@ -6,7 +6,7 @@ import { memoryQueue } from '../../src/queue/memoryQueue';
 import type { Capture, Processor, Queue, Touchpoint } from '../../src/types';
 import { COLLECTOR, makeTracker, stopTrackers } from '../helpers/makeTracker';
 import { pageTransition, resetPage, setUrl, setVisibility } from '../helpers/page';
-import { settle } from '../helpers/settle';
+import { deferred, settle } from '../helpers/settle';
 import { spySend } from '../helpers/spySend';
 import { queued } from '../helpers/touchpoints';
 
@@ -285,6 +285,30 @@ describe('identity and session', () => {
     expect(springAgain).toBe(spring);
     expect(pricing).toBe(spring);
     expect(summer).not.toBe(spring);
+  });
+
+  test('two tabs that landed from two campaigns start one session each, not one per touchpoint', async () => {
+    setUrl('/?utm_source=ads&utm_campaign=spring');
+    const spring = makeTracker();
+    spring.tracker.track('Spring landing');
+    await spring.tracker.flush();
+    setUrl('/?utm_source=ads&utm_campaign=retarget');
+    const retarget = makeTracker();
+    retarget.tracker.track('Retarget landing');
+    await retarget.tracker.flush();
+    // The visitor goes back and forth between the tabs; each page's URL still carries its campaign.
+    for (let i = 0; i < 2; i++) {
+      setUrl('/?utm_source=ads&utm_campaign=spring');
+      spring.tracker.track('Spring click');
+      await spring.tracker.flush();
+      setUrl('/?utm_source=ads&utm_campaign=retarget');
+      retarget.tracker.track('Retarget click');
+      await retarget.tracker.flush();
+    }
+    const [springLanding, ...springClicks] = spring.send.events.map((e) => e.context.sessionId);
+    const [retargetLanding, ...retargetClicks] = retarget.send.events.map((e) => e.context.sessionId);
+    expect(retargetLanding).not.toBe(springLanding);
+    expect(new Set([retargetLanding, ...springClicks, ...retargetClicks])).toEqual(new Set([retargetLanding]));
   });
 
   test('two trackers (tabs) of one visitor share the session', async () => {
@@ -713,5 +737,60 @@ describe('stop()', () => {
     pageTransition('pagehide');
     await settle();
     expect(send).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('under a privacy signal (storageless: there is no queue, memory is all there is)', () => {
+  beforeEach(() => Object.defineProperty(navigator, 'globalPrivacyControl', { configurable: true, value: true }));
+  afterEach(() => delete (navigator as any).globalPrivacyControl);
+
+  test('stop() while the page view is on a slow way still sends what was tracked after it', async () => {
+    const first = deferred<number>();
+    const { tracker, send } = makeTracker({ send: spySend(first.promise) });
+    tracker.page();
+    await vi.advanceTimersByTimeAsync(2500);
+    tracker.track('Added To Cart');
+    await settle();
+    const stopping = tracker.stop();
+    first.resolve(200);
+    await stopping;
+    expect(send.events.map((e) => e.event ?? e.type)).toEqual(['page', 'Added To Cart']);
+  });
+
+  test('what is beaconed while the collector fails stays in memory, and goes with the retry while the tab lives', async () => {
+    const { tracker, send } = makeTracker();
+    send.otherwise(503);
+    tracker.page();
+    await vi.advanceTimersByTimeAsync(0);
+    tracker.track('Checkout Step Viewed');
+    await settle();
+    // The visitor switches tabs: the browser takes the beacon, but the collector is down.
+    send.answer(202);
+    setVisibility('hidden');
+    await settle();
+    setVisibility('visible');
+    send.otherwise(200);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    const delivered = send.requests.filter((r) => !r.unloading).flatMap((r) => r.events.map((e: any) => e.event ?? e.type));
+    // (The page view's first attempts met the 503s.)
+    expect(delivered.slice(-2)).toEqual(['page', 'Checkout Step Viewed']);
+    // Beaconed once, however often the page is hidden afterwards.
+    expect(send.requests.filter((r) => r.unloading)).toHaveLength(1);
+  });
+});
+
+describe('after stop()', () => {
+  test('nothing is tracked, and a late consent("granted") starts nothing again', async () => {
+    const { tracker, send } = makeTracker({ consent: 'pending' });
+    tracker.track('Waited');
+    await settle();
+    await tracker.stop();
+    tracker.consent('granted');
+    tracker.track('After stop');
+    await settle();
+    setVisibility('hidden');
+    pageTransition('pagehide');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(send).not.toHaveBeenCalled();
   });
 });

@@ -145,6 +145,33 @@ describe('persisting and batching', () => {
     expect(send.requests.map((r) => ids(r.events))).toEqual([[first.messageId], [later.messageId]]);
   });
 
+  test('what is tracked during a first request slower than flushInterval is sent once that request is answered', async () => {
+    const first = deferred<number>();
+    const { delivery, send } = start({ send: spySend(first.promise) });
+    delivery.add([touchpoint()]);
+    await vi.advanceTimersByTimeAsync(1000);
+    const later = touchpoint();
+    delivery.add([later]);
+    // Its timer (and the backlog's) fire while the first request is still open.
+    await vi.advanceTimersByTimeAsync(2000);
+    first.resolve(200);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send.messageIds).toContain(later.messageId);
+  });
+
+  test('flush() during the first request resolves only once what was added before it is sent too', async () => {
+    const first = deferred<number>();
+    const { delivery, send } = start({ send: spySend(first.promise) });
+    delivery.add([touchpoint()]);
+    await vi.advanceTimersByTimeAsync(2500);
+    const later = touchpoint();
+    delivery.add([later]);
+    const flushed = delivery.flush();
+    first.resolve(200);
+    await flushed;
+    expect(send.messageIds).toContain(later.messageId);
+  });
+
   test('events added before the first burst has gone keep their timer: they are sent flushInterval later', async () => {
     const { delivery, send } = start({ flushInterval: 2000, batchSize: 1000 });
     // Later than the backlog's own timer, which would send them anyway.
@@ -438,6 +465,14 @@ describe('chunks', () => {
     expect(send.requests.map((r) => r.events.length)).toEqual([3, 3, 3, 1]);
     for (const r of send.requests) expect(bytesOf(r.body)).toBeLessThanOrEqual(2000);
     expect(send.messageIds).toEqual(ids(events));
+  });
+
+  test('an event that fits a small maxBatchBytes keeps its properties', async () => {
+    const { delivery, send } = start({ maxBatchBytes: 2000 });
+    delivery.add([touchpointOfSize(1500)]);
+    await delivery.flush();
+    expect(send.requests[0]!.body.length).toBeLessThanOrEqual(2000);
+    expect(send.events[0].properties.truncated).toBeUndefined();
   });
 
   test('an event larger than a request may be is cut down to what names it, marked truncated, and still goes', async () => {
@@ -780,6 +815,19 @@ describe('a queue that fails', () => {
 });
 
 describe('the backlog that closed tabs and earlier visits left', () => {
+  test('stop() while it is on its way: the rest of it is not sent (consent denied, the tracker stopped)', async () => {
+    const queue = memoryQueue();
+    await queue.push(Array.from({ length: 6 }, () => queued('closed-tab', touchpointOfSize(600))));
+    const answer = deferred<number>();
+    const { delivery, send } = start({ queue, send: spySend(answer.promise), maxBatchBytes: 2000 });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(send).toHaveBeenCalledTimes(1);
+    delivery.stop();
+    answer.resolve(200);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
   test('is sent once, soon after start, and removed from the queue', async () => {
     const queue = memoryQueue();
     const left = [queued('closed-tab'), queued('closed-tab'), queued('earlier-visit')];

@@ -33,8 +33,14 @@ describe('anonymousId', () => {
     expect(identity.session(T0)).toBe(identity.session(T0 + MINUTE));
   });
 
-  test('a prefix keeps two identities apart', () => {
-    expect(createIdentity(true, 'a').anonymousId).not.toBe(createIdentity(true, 'b').anonymousId);
+  test('recall false (a privacy signal) leaves what an earlier visit stored alone: a new id, no user id', () => {
+    const earlier = createIdentity(true);
+    earlier.userId = 'user-42';
+    const signalled = createIdentity(false, false);
+    expect(signalled.anonymousId).toMatch(UUID);
+    expect(signalled.anonymousId).not.toBe(earlier.anonymousId);
+    expect(signalled.userId).toBeNull();
+    expect(localStorage.getItem('touchtrail.aid')).toBe(earlier.anonymousId);
   });
 });
 

@@ -11,6 +11,7 @@ import { createTracker, type Tracker, type TrackerOptions } from '../../../src/c
 import { channels } from '../../../src/journey/channels';
 import { journeyStages } from '../../../src/journey/journeyStages';
 import { idbQueue } from '../../../src/queue/idbQueue';
+import { memoryQueue } from '../../../src/queue/memoryQueue';
 import type { Touchpoint } from '../../../src/types';
 import { COLLECTOR } from '../../helpers/makeTracker';
 import { pageTransition, recordListeners, resetPage, setUrl, setVisibility } from '../../helpers/page';
@@ -225,6 +226,19 @@ describe('consent pending', () => {
     await idle();
     expect(send.events.map((e) => e.event)).toEqual(['Before', 'After']);
     expect(new Set(send.messageIds).size).toBe(2);
+  });
+
+  test('granted, then pending again: nothing more is written while pending', async () => {
+    const { tracker } = start();
+    tracker.track('Granted');
+    await tracker.flush();
+    tracker.consent('pending');
+    await idle();
+    startWatching();
+    tracker.track('Pending');
+    await tracker.flush();
+    await idle();
+    expect(writes).toEqual([]);
   });
 
   test('identity is not persisted while pending, and is on grant', async () => {
@@ -558,11 +572,8 @@ describe('privacy signals', () => {
       expect(next.send.events[0].userId).toBeNull();
     });
 
-    // BUG: src/core/createDelivery.ts, deliver(): when the page is hidden or left (visibilitychange, pagehide), every
-    // beaconed batch is noted in localStorage 'touchtrail.sent' (`storage.set(SENT, …)`), whatever the tracker's
-    // mode: createDelivery is not told that it is storageless. Under GPC/DNT ('storageless', which promises
-    // "without writing anything to storage") the visitor's first tab switch writes localStorage. Expected: no note
-    // when the queue is a memory queue (there is nothing stored to deduplicate against).
+    // The note of beaconed events (touchtrail.sent) is for deduplicating against the stored queue; storageless
+    // there is none, and no note.
     test('storageless: leaving the page (a beacon) writes nothing either', async () => {
       const { tracker, send } = start();
       // Once the first burst has gone, the next one waits for flushInterval, and so is beaconed.
@@ -575,6 +586,34 @@ describe('privacy signals', () => {
       await idle();
       expect(send.requests.some((r) => r.unloading)).toBe(true);
       expect(writes).toEqual([]);
+    });
+
+    test('storageless: identifiers an earlier visit stored are left alone: a new anonymousId and no userId', async () => {
+      localStorage.setItem('touchtrail.aid', 'aid-of-an-earlier-visit');
+      localStorage.setItem('touchtrail.uid', 'user-42');
+      const { tracker, send } = start();
+      tracker.track('Browsing');
+      await tracker.flush();
+      expect(send.events[0].anonymousId).toMatch(UUID);
+      expect(send.events[0].anonymousId).not.toBe('aid-of-an-earlier-visit');
+      expect(send.events[0].userId).toBeNull();
+    });
+
+    test("storageless: consent('denied') deletes what an earlier visit left in touchtrail's IndexedDB", async () => {
+      await idbQueue().push([queued('earlier-visit')]);
+      const { tracker } = start();
+      tracker.consent('denied');
+      await idle();
+      expect(await idbQueue().read()).toEqual([]);
+    });
+
+    test("storageless: consent('denied') deletes what an earlier visit left in the site's own queue", async () => {
+      const queue = memoryQueue();
+      await queue.push([queued('earlier-visit')]);
+      const { tracker } = start({ queue });
+      tracker.consent('denied');
+      await idle();
+      expect(await queue.read()).toEqual([]);
     });
 
     test('storageless with consent pending, then granted: sent, and still nothing written', async () => {
