@@ -58,6 +58,8 @@ export const createDelivery = (o: DeliveryOptions) => {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
   let retryAt = 0;
+  // The last failure was the network's (no answer), not the collector's: coming online is worth a retry at once.
+  let unreachable = false;
   // The backlog is read after the page's start, not with its first burst.
   let backlogAt = Date.now() + o.flushInterval;
   let first = true;
@@ -144,6 +146,7 @@ export const createDelivery = (o: DeliveryOptions) => {
       dropped += reported.dropped;
       failed += reported.failed;
       if (!unloading) {
+        unreachable = !status;
         retryAt = Date.now() + retryDelay(++attempt, answer.retryAfter);
         clearTimeout(timer);
         timer = undefined;
@@ -290,7 +293,8 @@ export const createDelivery = (o: DeliveryOptions) => {
     on(window, 'pagehide', () => ((unloading = true), leave(), releaseTab?.()), o.fail),
     // Back from the back/forward cache: this tab is alive again.
     on(window, 'pageshow', (event: PageTransitionEvent) => event.persisted && ((unloading = false), holdTab(), flush()), o.fail),
-    on(window, 'online', () => ((attempt = retryAt = 0), flush()), o.fail),
+    // A collector that answered (a 503, a 429 with Retry-After) is not helped by the network coming back.
+    on(window, 'online', () => unreachable && ((attempt = retryAt = 0), flush()), o.fail),
   ];
   holdTab();
   // Events that earlier visits and closed tabs left behind go out soon, without delaying the page's start.

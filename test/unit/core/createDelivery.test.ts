@@ -361,6 +361,17 @@ describe('retries', () => {
     await settle();
     expect(send).toHaveBeenCalledTimes(2);
   });
+
+  test("coming back online does not cut short a Retry-After: the collector answered, the network was not the problem", async () => {
+    const { delivery, send } = start({ send: spySend({ status: 429, retryAfter: '120' }, 200) });
+    delivery.add([touchpoint()]);
+    await delivery.flush();
+    window.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(119_000);
+    expect(send).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(send).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe('events the collector refuses for good', () => {
