@@ -60,7 +60,9 @@ const siteList = (sites = {}) =>
  * @param {number} [options.maxBodyBytes=1048576] Larger bodies are refused with 413.
  * @param {{ perSecond?: number, burst?: number } | false} [options.rateLimit] Batches per client (IP address):
  *   `burst` at once, then `perSecond`; more are refused with 429 and Retry-After. @default { perSecond: 10, burst: 60 }
- * @param {boolean} [options.trustProxy=false] Take the client's address from X-Forwarded-For (behind a proxy that sets it).
+ * @param {boolean} [options.trustProxy=false] Take the client's address from X-Forwarded-For: its last entry, the one
+ *   the proxy in front of the collector appended (behind exactly one proxy that appends it, as nginx and load
+ *   balancers do).
  * @param {string} [options.reportAuth] "user:password": the report, the APIs and the exports then need HTTP Basic
  *   authentication. Batches and sites never do. @default open (the collector listens on 127.0.0.1 unless told otherwise)
  * @param {(line: string) => void} [options.log] Told of every batch taken or refused.
@@ -101,8 +103,10 @@ export const createCollector = async ({
   };
 
   // Behind a proxy every request comes from the proxy: one bucket for the whole world, unless it says who sent it.
+  // The last entry, not the first: the proxy appends the address it saw to whatever the client sent, so every
+  // entry before it is the client's to make up, and a made-up one would be a fresh budget.
   const clientOf = (req) =>
-    (trustProxy && String(req.headers['x-forwarded-for'] || '').split(',')[0].trim()) || req.socket.remoteAddress || '';
+    (trustProxy && String(req.headers['x-forwarded-for'] || '').split(',').pop().trim()) || req.socket.remoteAddress || '';
 
   const receiveBatch = async (req, res, cors) => {
     const origin = req.headers.origin;

@@ -342,12 +342,20 @@ describe('rate limiting', () => {
     expect((await post(batch(event('m-3')), headers)).status).toBe(200);
   });
 
-  test('each client has its own budget (by X-Forwarded-For when trustProxy is set)', async () => {
+  test('each client has its own budget (by the address the trusted proxy appended to X-Forwarded-For)', async () => {
     await restart({ rateLimit: { perSecond: 0.01, burst: 1 }, trustProxy: true });
-    const from = (ip: string) => ({ 'Content-Type': 'text/plain', 'X-Forwarded-For': `${ip}, 10.0.0.1` });
+    // What nginx ($proxy_add_x_forwarded_for) or a load balancer forwards: whatever the client sent, then the address it saw.
+    const from = (ip: string) => ({ 'Content-Type': 'text/plain', 'X-Forwarded-For': `10.9.9.9, ${ip}` });
     expect((await post(batch(event('a-1')), from('203.0.113.1'))).status).toBe(200);
     expect((await post(batch(event('a-2')), from('203.0.113.1'))).status).toBe(429);
     expect((await post(batch(event('b-1')), from('203.0.113.2'))).status).toBe(200);
+  });
+
+  test('with trustProxy, a client cannot buy budget by putting made-up addresses first in X-Forwarded-For', async () => {
+    await restart({ rateLimit: { perSecond: 0.01, burst: 1 }, trustProxy: true });
+    const via = (spoofed: string) => ({ 'Content-Type': 'text/plain', 'X-Forwarded-For': `${spoofed}, 198.51.100.7` });
+    expect((await post(batch(event('a-1')), via('1.1.1.1'))).status).toBe(200);
+    expect((await post(batch(event('a-2')), via('2.2.2.2'))).status).toBe(429);
   });
 
   test('without trustProxy, X-Forwarded-For is ignored: a client cannot buy budget by making addresses up', async () => {
