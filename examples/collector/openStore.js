@@ -111,7 +111,9 @@ const toRow = (event, receivedAt) => {
     text(properties.touchpointKind),
     text(properties.stage),
     text(properties.channel),
-    properties.momentOfTruth === undefined || properties.momentOfTruth === null ? null : Boolean(properties.momentOfTruth),
+    // Only true and "true" (a data-touchpoint-moment-of-truth attribute that no processor read): "false" is a
+    // non-empty string, and Boolean() would make it a moment of truth.
+    properties.momentOfTruth === undefined || properties.momentOfTruth === null ? null : String(properties.momentOfTruth) === 'true',
     text(event.anonymousId),
     text(event.userId),
     text(context.sessionId),

@@ -93,6 +93,19 @@ test('stores every event of a batch, touchpoint fields in their own columns', as
   expect(await collector.query('SELECT count(*)::INTEGER AS n FROM events')).toEqual([{ n: 2 }]);
 });
 
+test('momentOfTruth is true only when it is true or "true": "false" (an attribute set to false) is false', async () => {
+  const moment = (id: string, momentOfTruth: unknown) => event(id, { properties: { touchpoint: 'CTA', touchpointKind: 'link_click', momentOfTruth } });
+  await post(batch(moment('m-1', 'false'), moment('m-2', 'true'), moment('m-3', true), moment('m-4', false), moment('m-5', 'yes'), moment('m-6', null)));
+  expect(await collector.query('SELECT message_id, moment_of_truth FROM events ORDER BY message_id')).toEqual([
+    { message_id: 'm-1', moment_of_truth: false },
+    { message_id: 'm-2', moment_of_truth: true },
+    { message_id: 'm-3', moment_of_truth: true },
+    { message_id: 'm-4', moment_of_truth: false },
+    { message_id: 'm-5', moment_of_truth: false },
+    { message_id: 'm-6', moment_of_truth: null },
+  ]);
+});
+
 test('stores timestamps in UTC, whatever offset the client wrote', async () => {
   await post(batch(event('m-1', { timestamp: '2025-03-01T14:00:00+02:00' })));
   expect(await collector.query('SELECT timestamp::VARCHAR AS t FROM events')).toEqual([{ t: '2025-03-01 12:00:00' }]);
