@@ -7,6 +7,26 @@ const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/
 
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isDate = (value) => typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+
+/**
+ * Why a date that isDate took names a day the calendar does not have, or null. Date.parse takes any day up to 31 in
+ * any month and rolls it over, so 2025-02-30 would be stored as March 2nd: a wrong day in the journey, silently.
+ * (A month that does not exist, 13, it refuses itself.)
+ */
+const missingDay = (value) => {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  // Day 0 of the next month is the last day of this one.
+  const last = new Date(Date.UTC(year, month, 0));
+  const name = last.toLocaleString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return day < 1 || day > last.getUTCDate() ? `${name} has ${last.getUTCDate()} days` : null;
+};
+
+/** What is wrong with a date field, as the end of a sentence that starts with its name, or null. */
+const checkDate = (value) => {
+  if (!isDate(value)) return ` must be an ISO 8601 date with a time zone, got ${describe(value)}`;
+  const missing = missingDay(value);
+  return missing && ` is not a day of the calendar: ${value.slice(0, 10)} (${missing})`;
+};
 const given = (value) => value !== undefined && value !== null;
 
 /** Names a wrong value in an error message, short enough to read and never the whole of a huge value. */
@@ -34,9 +54,8 @@ const checkEvent = (event) => {
   // The Segment Spec asks for one of the two: without either, an event belongs to no one.
   const hasId = (id) => (typeof id === 'string' && id !== '') || typeof id === 'number';
   if (!hasId(event.anonymousId) && !hasId(event.userId)) return ' needs an anonymousId or a userId';
-  if (given(event.timestamp) && !isDate(event.timestamp)) {
-    return `.timestamp must be an ISO 8601 date with a time zone, got ${describe(event.timestamp)}`;
-  }
+  const date = given(event.timestamp) && checkDate(event.timestamp);
+  if (date) return `.timestamp${date}`;
   for (const key of ['properties', 'context', 'traits']) {
     if (given(event[key]) && !isObject(event[key])) return `.${key} must be an object, got ${describe(event[key])}`;
   }
@@ -60,7 +79,8 @@ export const checkBatch = (body) => {
       return `${key} must be a whole number of events (0 or more), got ${describe(body[key])}`;
     }
   }
-  if (given(body.sentAt) && !isDate(body.sentAt)) return `sentAt must be an ISO 8601 date with a time zone, got ${describe(body.sentAt)}`;
+  const sent = given(body.sentAt) && checkDate(body.sentAt);
+  if (sent) return `sentAt${sent}`;
   for (let i = 0; i < body.batch.length; i++) {
     const problem = checkEvent(body.batch[i]);
     if (problem) return `batch[${i}]${problem}`;

@@ -179,6 +179,17 @@ describe('a batch it cannot store is refused with 400 and says what is wrong', (
     expect(await refusal(batch('not an event'))).toBe('batch[0] must be an object, got string "not an event"');
   });
 
+  test('a date that does not exist (February 30th) is refused, not stored as the day it rolls over to', async () => {
+    expect(await refusal(batch(event('m-1', { timestamp: '2025-02-30T12:00:00Z' })))).toBe(
+      'batch[0].timestamp is not a day of the calendar: 2025-02-30 (February 2025 has 28 days)',
+    );
+    expect(await refusal(batch(event('m-1', { timestamp: '2025-03-01T24:30:00Z' })))).toMatch(/^batch\[0\]\.timestamp must be an ISO 8601 date/);
+    expect(await refusal({ ...batch(event('m-1')), sentAt: '2024-04-31T00:00:00Z' })).toBe('sentAt is not a day of the calendar: 2024-04-31 (April 2024 has 30 days)');
+    expect(await refusal({ ...batch(event('m-1')), sentAt: '2024-13-01T00:00:00Z' })).toMatch(/^sentAt must be an ISO 8601 date/);
+    // A leap day is one.
+    expect((await post(batch(event('m-1', { timestamp: '2024-02-29T12:00:00Z' })))).status).toBe(200);
+  });
+
   test('nothing of a refused batch is stored', async () => {
     const { messageId, ...noId } = event('m-2');
     await refusal(batch(event('m-1'), noId));
