@@ -492,6 +492,19 @@ describe('the journey report', () => {
     expect(report.totals.stagedByReport).toBe(report.totals.touchpoints - 3);
   });
 
+  test('an order reported twice (its confirmation page reloaded: the same order_id, a new messageId) is one order, its revenue once', async () => {
+    const order = (id: string, at: string, properties: Record<string, unknown>) =>
+      event(id, {
+        event: 'Order Completed',
+        timestamp: `2025-03-02T12:0${at}:00.000Z`,
+        properties: { touchpoint: 'Order Completed', touchpointKind: 'checkout_step', stage: 'purchase', revenue: 100, ...properties },
+      });
+    // Two reports of A-1; and two orders without an order_id, each counted by its messageId.
+    await post(batch(order('o-1', '1', { order_id: 'A-1' }), order('o-2', '2', { order_id: 'A-1' }), order('o-3', '3', {}), order('o-4', '4', {})));
+    report = await (await fetch(`${collector.url}/api/journey`)).json();
+    expect(report.totals).toMatchObject({ orders: 2 + 3, revenue: 200 + 300 });
+  });
+
   test('the map: every stage left to right (a stage only the data knows comes last), each with its touchpoints', () => {
     expect(report.stages).toEqual(['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy', 'onboarding']);
     expect(report.map.map((s: { stage: string; visitors: number }) => [s.stage, s.visitors])).toEqual([

@@ -38,6 +38,7 @@ WITH base AS (
     TRY_CAST(json_extract_string(properties, '$.step') AS INTEGER) AS step,
     json_extract_string(properties, '$.stepName') AS step_name,
     TRY_CAST(json_extract_string(properties, '$.revenue') AS DOUBLE) AS revenue,
+    json_extract_string(properties, '$.order_id') AS order_id,
     TRY_CAST(json_extract_string(properties, '$.lcp') AS DOUBLE) AS lcp,
     TRY_CAST(json_extract_string(properties, '$.inp') AS DOUBLE) AS inp,
     TRY_CAST(json_extract_string(properties, '$.cls') AS DOUBLE) AS cls,
@@ -113,7 +114,12 @@ reached AS (
     first_value(utm_campaign) OVER (PARTITION BY session ORDER BY timestamp, message_id) AS landing_campaign,
     first_value(search) OVER (PARTITION BY session ORDER BY timestamp, message_id) AS landing_search,
     first_value(regexp_extract(referrer, '^[a-zA-Z]+://([^/:?#]+)', 1)) OVER (PARTITION BY session ORDER BY timestamp, message_id) AS landing_referrer_host,
-    first_value(regexp_extract(coalesce(url, ''), '^[a-zA-Z]+://([^/:?#]+)', 1)) OVER (PARTITION BY session ORDER BY timestamp, message_id) AS landing_host
+    first_value(regexp_extract(coalesce(url, ''), '^[a-zA-Z]+://([^/:?#]+)', 1)) OVER (PARTITION BY session ORDER BY timestamp, message_id) AS landing_host,
+    -- An order reported again (its confirmation page reloaded, or reported by two inputs): the same order_id, a new
+    -- messageId. Counted once, by order_id as GA4 counts transaction_id, else by its messageId.
+    event = 'Order Completed' AND row_number() OVER (
+      PARTITION BY event = 'Order Completed', coalesce(order_id, message_id) ORDER BY timestamp, message_id
+    ) > 1 AS repeated_order
   FROM positioned
 ),
 classified AS (
@@ -167,6 +173,8 @@ SELECT
   c.step,
   c.step_name,
   c.revenue,
+  c.order_id,
+  c.repeated_order,
   c.lcp,
   c.inp,
   c.cls,
