@@ -82,7 +82,8 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
             (!r.url || matchPath(r.url, path)) &&
             (!r.event || r.event == t.event || r.event == p.touchpoint) &&
             (!r.kind || r.kind == kind) &&
-            (!r.utmMedium || r.utmMedium == t.context.campaign?.medium)
+            // Without case, as channels and GA4 compare media: a rule "qr" is a link tagged utm_medium=QR.
+            (!r.utmMedium || r.utmMedium.toLowerCase() == t.context.campaign?.medium?.toLowerCase())
           );
         } catch {} // a selector the browser cannot parse matches nothing
       });

@@ -7,13 +7,16 @@ import { defaultStages } from '../lib/defaultStages';
 export interface TouchpointRule {
   /** The element the visitor acted on, or one of its ancestors, matches this CSS selector. */
   selector?: string;
-  /** The page's path matches: a path (`/pricing`, a trailing slash is optional) or a glob, `*` any characters. */
+  /**
+   * The page's path matches: a path (`/pricing`, a trailing slash is optional) or a glob, `*` any characters; written
+   * as the address bar shows it (`/produits/été`), as the browser's percent-encoded path is also read decoded.
+   */
   url?: string;
   /** The event (`Order Completed`) or the touchpoint's name (`Pricing CTA`) is this. */
   event?: string;
   /** The touchpoint's `touchpointKind` is this (`page_view`, `link_click`, `chat_open`, …). */
   kind?: string;
-  /** The landing URL's `utm_medium` is this (`cpc`, `email`, `qr`, …). */
+  /** The landing URL's `utm_medium` is this (`cpc`, `email`, `qr`, …), compared without case as GA4 compares media. */
   utmMedium?: string;
   /** The touchpoint's name (`properties.touchpoint`), unless markup or code named it. */
   name?: string;

@@ -285,6 +285,19 @@ describe('rules', () => {
     });
   });
 
+  test('utmMedium compares without case, as channels does: utm_medium=QR matches the rule "qr", and the other way', () => {
+    const qr = (medium: string) => tp('Page View', {}, `https://shop.example/?utm_medium=${medium}`, { medium, source: 'flyer' });
+    expect(stageOf(qr('QR'), { rules })).toMatchObject({ touchpoint: 'Flyer QR code', stageFrom: 'rule' });
+    const upper: Rules = { touchpoints: [{ utmMedium: 'QR', stage: 'consideration' }] };
+    expect(stageOf(qr('qr'), { rules: upper })).toMatchObject({ stage: 'consideration', stageFrom: 'rule' });
+  });
+
+  test('a url rule matches the path as the visitor reads it (non-ASCII, spaces) and with or without a trailing slash', () => {
+    const rules: Rules = { touchpoints: [{ url: '/pricing/', stage: 'decision' }, { url: '/produits/été', stage: 'decision' }, { url: '/summer sale', stage: 'decision' }] };
+    for (const path of ['/pricing', '/pricing/', '/produits/%C3%A9t%C3%A9', '/summer%20sale/'])
+      expect(stageOf(view(path), { rules }), path).toMatchObject({ stage: 'decision', stageFrom: 'rule' });
+  });
+
   test('for each field the first matching rule that sets it wins', () => {
     const p = stageOf(tp('Checkout Abandoned', { touchpointKind: 'checkout_step' }), { rules });
     // The first says moment of truth; the second names it and stages it.
