@@ -1,4 +1,5 @@
 import type { Processor, Touchpoint } from '../types';
+import { adMedium } from '../lib/adMedium';
 import { storage } from '../lib/storage';
 
 /** Options of `channels`. */
@@ -66,15 +67,15 @@ const site = (source: string) => {
  */
 const channelOf = (source: string, medium: string, campaign: string) => {
   let [kind] = site(source);
-  if (/(^|[^a-df-z])shop/.test(campaign)) kind = 'shopping';
-  const paid = /^(.*cp.*|ppc|retargeting|paid.*)$/.test(medium);
+  if (/(^|[^a-df-z])shop|shopping/.test(campaign)) kind = 'shopping';
+  const [paid, display] = adMedium(medium);
   // The first that holds names the channel; the organic ones may go by the medium where the source says nothing.
   const channels: [string, unknown][] = [
     ['direct', source == '(direct)' && /^\((none|not set)\)$/.test(medium)],
     ['offline', /^(qr|print|offline)$/.test(medium)],
     ['cross_network', /cross-network/.test(campaign)],
     ['paid_' + kind, paid && kind],
-    ['display', /^(display|banner|expandable|interstitial|cpm)$/.test(medium)],
+    ['display', display],
     ['paid_other', paid],
     ['organic_shopping', kind == 'shopping'],
     ['organic_social', kind == 'social' || /^(social|social-network|social-media|sm|social network|social media)$/.test(medium)],

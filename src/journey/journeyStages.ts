@@ -1,6 +1,7 @@
 import type { Processor, Touchpoint } from '../types';
 import type { Rules } from './parseRules';
 import { defaultStages } from '../lib/defaultStages';
+import { adMedium } from '../lib/adMedium';
 import { derive } from '../lib/derive';
 import { matchPath } from '../lib/matchPath';
 import { storage } from '../lib/storage';
@@ -31,18 +32,21 @@ export interface JourneyStagesOptions {
 
 const KEY = 'touchtrail.stage';
 
-// A page reached from an ad: a paid utm_medium (GA4's paid pattern and its display media) or an ad click id.
-const AD = /[?&](utm_medium=(\w*cp|ppc|paid|display|banner|retarg)|\w*clk?id=|\w*braid=|li_fat_id=|epik=|rdt_cid=|sccid=)/i;
+// A page reached from an ad: an ad click id, or a utm_medium GA4 calls paid or display (adMedium, below).
+const CLICK_ID = /[?&](\w*clk?id|\w*braid|li_fat_id|epik|rdt_cid|sccid)=/i;
 
 // The built-in default stage of a touchpoint, first match wins, tested against " ad" + path for a page view (so a
-// paid landing is awareness whatever the page) and "event kind linkType href" for the rest.
+// paid landing is awareness whatever the page) and "event kind linkType href" for the rest. Words are whole words
+// (anything but a letter ends one: / - _ . digits), so /account/preferences is no referral, /products/42/preview no
+// review, /shareholders no share and /design-inspiration no sign-in. examples/collector/sql/journey_touchpoints.sql
+// repeats these, and a test checks that both give every touchpoint the same stage.
 const DEFAULTS: [string, RegExp][] = [
   ['awareness', /^ ad/],
   ['purchase', /^Order Completed/],
   ['decision', / checkout_step/],
-  ['advocacy', /review|refer|invite|share|trustpilot/i],
-  ['retention', /account|help|support|chat|faq|login|sign-?in|docs?\b/i],
-  ['consideration', /product|pricing|plans|compar|feature|\bvs\b/i],
+  ['advocacy', /(^|[^a-z])(reviews?|reviewed|refer|referrals?|invite[sd]?|invitations?|share|sharing|trustpilot)([^a-z]|$)/i],
+  ['retention', /(^|[^a-z])(accounts?|help|helpdesk|support|chat|faqs?|log-?in|sign-?in|docs?|documentation)([^a-z]|$)/i],
+  ['consideration', /(^|[^a-z])(products?|pricing|plans?|compare|comparisons?|features?|vs)([^a-z]|$)/i],
 ];
 
 /**
@@ -95,7 +99,9 @@ export const journeyStages = (options: JourneyStagesOptions = {}): Processor => 
       const explicit = p.stage || p.touchpointStage;
       delete p.touchpointStage;
       if (explicit && !listed(explicit)) console.warn(`touchtrail: stage "${explicit}" is not one of ${stages}; ignored.`);
-      const described = page ? (AD.test(search) ? ' ad' : '') + path : [t.event, kind, p.linkType, p.href].join(' ');
+      const described = page
+        ? (CLICK_ID.test(search) || adMedium((new URLSearchParams(search).get('utm_medium') || '').toLowerCase()).includes(true) ? ' ad' : '') + path
+        : [t.event, kind, p.linkType, p.href].join(' ');
       const [stage, from] = [
         [explicit, 'explicit'],
         [matching.map((r) => r.stage).find(listed), 'rule'],

@@ -8,7 +8,9 @@ import { createCollector } from '../../examples/collector/createCollector.js';
 import { journeyCsv } from '../../examples/collector/journeyCsv.js';
 // @ts-expect-error: plain JavaScript.
 import { rateLimiter } from '../../examples/collector/rateLimiter.js';
+import { journeyStages } from '../../src/journey/journeyStages';
 import { parseRules } from '../../src/journey/parseRules';
+import type { Touchpoint } from '../../src/types';
 import { journeyFixture } from './journeyFixture';
 
 type Collector = Awaited<ReturnType<typeof createCollector>>;
@@ -609,6 +611,65 @@ describe('the journey report', () => {
         slowMomentsOfTruth: 1,
       },
     ]);
+  });
+
+  test("events sent without a stage get the SDK's own default stage from the report, the same as journeyStages gives", async () => {
+    const page = (path: string) => ['page', undefined, 'page_view', path] as const;
+    const track = (name: string, kind: string, extra: Record<string, string> = {}) => ['track', name, kind, '/x', extra] as const;
+    const cases = [
+      page('/?utm_source=google&utm_medium=cpc'),
+      page('/shoes?utm_medium=Social%2Dcpc'),
+      page('/?utm_medium=interstitial'),
+      page('/?gclid=abc'),
+      page('/?utm_medium=email'),
+      page('/?utm_medium=%E0%A4%A'),
+      page('/account/preferences'),
+      page('/products/42/preview'),
+      page('/products/42/reviews'),
+      page('/shareholders'),
+      page('/blog/design-inspiration'),
+      page('/productivity-tips'),
+      page('/refer-a-friend'),
+      page('/help_centre'),
+      page('/pricing'),
+      page('/sign-in'),
+      page('/blog/top-10'),
+      track('Order Completed', 'checkout_step'),
+      track('Checkout Started', 'checkout_step'),
+      track('Product Reviewed', 'custom'),
+      track('Product Viewed', 'product'),
+      track('Chat Opened', 'chat_open'),
+      track('Link Clicked', 'link_click', { linkType: 'share', href: 'https://www.facebook.com/sharer/sharer.php?u=x' }),
+      track('Link Clicked', 'link_click', { linkType: 'outbound', href: 'https://example.org/preview' }),
+      track('Wishlist Saved', 'custom'),
+    ];
+    const events = cases.map(([type, name, kind, url, extra], i) => {
+      const { pathname, search } = new URL(url, 'https://shop.example');
+      return event(`s-${i}`, {
+        type,
+        event: name,
+        anonymousId: `visitor-${i}`,
+        context: { page: { url: `https://shop.example${url}`, path: pathname, search, title: '', referrer: '' }, sessionId: `session-${i}` },
+        properties: { touchpoint: name ?? 'Page View', touchpointKind: kind, ...extra },
+      });
+    });
+    expect((await post(batch(...events))).status).toBe(200);
+    const rows: { message_id: string; stage: string; stage_source: string }[] = await collector.query(
+      "SELECT message_id, stage, stage_source FROM journey_touchpoints WHERE message_id LIKE 's-%'",
+    );
+    const report = Object.fromEntries(rows.map((r) => [r.message_id, `${r.stage} (${r.stage_source})`]));
+    const sdk = Object.fromEntries(
+      events.map((e) => {
+        const t = structuredClone(e) as unknown as Touchpoint;
+        journeyStages()(t);
+        return [e.messageId, `${t.properties.stage} (${t.properties.stageFrom == 'default' ? 'report_default' : 'report_journey'})`];
+      }),
+    );
+    expect(report).toEqual(sdk);
+    // A control: the cases cover every default stage, and touchpoints with none.
+    expect(new Set(Object.values(sdk))).toEqual(
+      new Set(['awareness (report_default)', 'consideration (report_default)', 'decision (report_default)', 'purchase (report_default)', 'retention (report_default)', 'advocacy (report_default)', 'awareness (report_journey)']),
+    );
   });
 
   test('from and to narrow it to a time range, and a wrong one is a 400', async () => {

@@ -49,6 +49,9 @@ WITH base AS (
     json_extract_string(properties, '$.viewId') AS view_id,
     coalesce(TRY_CAST(json_extract_string(properties, '$.slowMomentOfTruth') AS BOOLEAN), false) AS slow_moment,
     coalesce(json_extract_string(context, '$.page.search'), '') AS search,
+    -- The page's own utm_medium, as journeyStages reads it for its default stage (the campaign may be the session's).
+    -- try(): a value that decodes to no UTF-8 is no medium, rather than a report that fails.
+    lower(coalesce(try(url_decode(regexp_extract(coalesce(json_extract_string(context, '$.page.search'), ''), '[?&]utm_medium=([^&#]*)', 1))), '')) AS search_medium,
     coalesce(lower(json_extract_string(context, '$.campaign.source')), '') AS utm_source,
     coalesce(lower(json_extract_string(context, '$.campaign.medium')), '') AS utm_medium,
     coalesce(lower(json_extract_string(context, '$.campaign.name')), '') AS utm_campaign
@@ -83,14 +86,20 @@ described AS (
 defaulted AS (
   SELECT
     *,
-    -- journeyStages' built-in defaults, first match wins (src/journey/journeyStages.ts, DEFAULTS and AD).
+    -- journeyStages' built-in defaults, first match wins (src/journey/journeyStages.ts, DEFAULTS, CLICK_ID and
+    -- src/lib/adMedium.ts); test/collector/collector.test.ts checks that both stage every touchpoint alike.
     CASE
-      WHEN type <> 'track' AND regexp_matches(search, '[?&](utm_medium=(\w*cp|ppc|paid|display|banner|retarg)|\w*clk?id=|\w*braid=|li_fat_id=|epik=|rdt_cid=|sccid=)', 'i') THEN 'awareness'
+      WHEN type <> 'track' AND (
+        regexp_matches(search, '[?&](\w*clk?id|\w*braid|li_fat_id|epik|rdt_cid|sccid)=', 'i')
+        OR regexp_matches(search_medium, '^(.*cp.*|ppc|retargeting|paid.*)$')
+        OR regexp_matches(search_medium, '^(display|banner|expandable|interstitial|cpm)$')
+      ) THEN 'awareness'
       WHEN event = 'Order Completed' THEN 'purchase'
       WHEN kind = 'checkout_step' THEN 'decision'
-      WHEN regexp_matches(described, 'review|refer|invite|share|trustpilot', 'i') THEN 'advocacy'
-      WHEN regexp_matches(described, 'account|help|support|chat|faq|login|sign-?in|docs?\b', 'i') THEN 'retention'
-      WHEN regexp_matches(described, 'product|pricing|plans|compar|feature|\bvs\b', 'i') THEN 'consideration'
+      -- Whole words: anything but a letter ends one, so /account/preferences is no referral.
+      WHEN regexp_matches(described, '(^|[^a-z])(reviews?|reviewed|refer|referrals?|invite[sd]?|invitations?|share|sharing|trustpilot)([^a-z]|$)', 'i') THEN 'advocacy'
+      WHEN regexp_matches(described, '(^|[^a-z])(accounts?|help|helpdesk|support|chat|faqs?|log-?in|sign-?in|docs?|documentation)([^a-z]|$)', 'i') THEN 'retention'
+      WHEN regexp_matches(described, '(^|[^a-z])(products?|pricing|plans?|compare|comparisons?|features?|vs)([^a-z]|$)', 'i') THEN 'consideration'
     END AS default_stage
   FROM described
 ),

@@ -77,6 +77,10 @@ const LANDINGS: [string, string, string, string, string, string][] = [
   ['Amazon listing', '/', 'https://www.amazon.com/', 'organic_shopping', 'amazon', 'referral'],
   ['shopping campaign on Google', '/?utm_source=google&utm_medium=cpc&utm_campaign=summer_shopping', '', 'paid_shopping', 'google', 'cpc'],
   ['a SHOPPING campaign in capitals', '/?utm_source=google&utm_medium=cpc&utm_campaign=Summer_SHOPPING', '', 'paid_shopping', 'google', 'cpc'],
+  ['"shopping" inside a campaign name, as GA4 reads it', '/?utm_source=newsletter&utm_medium=cpc&utm_campaign=blackfridayshopping', '', 'paid_shopping', 'newsletter', 'cpc'],
+  ['"shop" after a letter is no shop ("workshop")', '/?utm_source=newsletter&utm_medium=cpc&utm_campaign=workshop', '', 'paid_other', 'newsletter', 'cpc'],
+  ['utm_medium=social-cpc is paid', '/?utm_source=facebook&utm_medium=social-cpc', '', 'paid_social', 'facebook', 'social-cpc'],
+  ['interstitial', '/?utm_source=network&utm_medium=interstitial', '', 'display', 'network', 'interstitial'],
   ['Performance Max', '/?utm_source=google&utm_medium=cpc&utm_campaign=cross-network-q3', '', 'cross_network', 'google', 'cpc'],
   // Email.
   ['newsletter utm_medium=email', '/?utm_source=newsletter&utm_medium=email&utm_campaign=may', '', 'email', 'newsletter', 'email'],
