@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { forms } from '../../../src/capture/forms';
 import { linkClicks } from '../../../src/capture/linkClicks';
 import { pageViews } from '../../../src/capture/pageViews';
-import type { RedactOptions } from '../../../src/privacy/redact';
+import { channels } from '../../../src/journey/channels';
+import { journeyStages } from '../../../src/journey/journeyStages';
+import { redact, type RedactOptions } from '../../../src/privacy/redact';
+import { touchpoint } from '../../helpers/touchpoints';
 import { makeTracker, stopTrackers } from '../../helpers/makeTracker';
 import { resetPage, setUrl } from '../../helpers/page';
 
@@ -69,6 +72,15 @@ const CORPUS: Case[] = [
   { name: 'email as a fragment value', page: '/signup#email=jane.doe%40example.com', secrets: ['jane.doe@example.com'] },
   { name: 'plus-tagged email on a .co.uk domain', page: '/unsubscribe/jane+promo@example.co.uk', secrets: ['jane+promo@example.co.uk'] },
   { name: 'upper-case email', page: '/u/JANE.DOE@EXAMPLE.COM', secrets: ['jane.doe@example.com'] },
+  { name: '%2B-encoded plus-tagged email in the path', page: '/u/jane.doe%2Bpromo%40example.com', secrets: ['jane.doe', 'promo@example.com'] },
+  { name: 'email with an IDN domain in the title', title: 'Orders of jane@bücher.de', secrets: ['jane@bücher.de', 'bücher.de'], keep: ['Orders of'] },
+  {
+    name: 'user name and password in a link',
+    href: 'https://jane.doe:hunter2@files.example.com/report.pdf',
+    text: 'Report',
+    secrets: ['jane.doe', 'hunter2'],
+    keep: ['https://files.example.com/report.pdf'],
+  },
   {
     name: 'email with hyphens and subdomains',
     page: '/profile/first-last@mail.sub-domain.example.io',
@@ -129,6 +141,9 @@ const CORPUS: Case[] = [
   { name: 'US phone with dots in the title', title: 'Reach me at 415.555.0132', secrets: ['415.555.0132'] },
   { name: '00-prefixed international phone in a link text', href: '/kontakt', text: 'Tel. 0049 30 9018 2034', secrets: ['0049 30 9018 2034'] },
   { name: 'phone in a query parameter', page: '/lookup?phone=%2B14155550132', secrets: ['+14155550132'] },
+  { name: 'national (UK) mobile number in the path', page: '/account/07700900123/bills', secrets: ['07700900123'], keep: ['/bills'] },
+  { name: 'national (UK) number with a space in the title', title: 'Your number: 07700 900123', secrets: ['07700 900123'], keep: ['Your number'] },
+  { name: 'national (French) number with spaces in a link text', href: '/contact', text: 'Appelez le 06 12 34 56 78', secrets: ['06 12 34 56 78'] },
   {
     name: 'phone in utm_term (kept as a campaign parameter)',
     page: '/?utm_source=sms&utm_medium=sms&utm_term=%2B1%20415%20555%200132',
@@ -192,6 +207,14 @@ const CORPUS: Case[] = [
     bug: PATH_TOKENS,
   },
 
+  {
+    name: 'magic-link JWT in the path',
+    page: '/auth/verify/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+    secrets: ['eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
+    keep: ['/auth/verify/'],
+  },
+  { name: 'JWT as a bare fragment', page: '/magic#eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', secrets: ['SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'], keep: ['/magic'] },
+
   // Session ids.
   { name: 'PHPSESSID in the query', page: '/cart?PHPSESSID=8f1c2e3d4b5a69788f1c2e3d4b', secrets: ['8f1c2e3d4b5a69788f1c2e3d4b'] },
   {
@@ -232,6 +255,14 @@ const CORPUS: Case[] = [
   { name: 'dates and times', title: 'Delivery on 2024-05-01, 10:30 (2019-2024)', text: 'Shipped 2024-05-01T10:30:00Z', href: '/track', secrets: [], keep: ['2024-05-01, 10:30 (2019-2024)', 'Shipped 2024-05-01T10:30:00Z'] },
   { name: 'prices', title: 'Now $1,299.99 (was €1.499,00)', href: '/sale', text: '£ 49.90 / 12 months', secrets: [], keep: ['$1,299.99', '€1.499,00', '£ 49.90 / 12 months'] },
   { name: 'an SPA hash route', page: '/#/products/42', secrets: [], keep: ['#/products/42'] },
+  { name: 'an SPA hash route with a query: the route stays, its values go', page: '/#/search?q=jane&page=2', secrets: ['q=jane'], keep: ['#/search"'] },
+  { name: 'an underscore slug with numbers in the path', page: '/blog/top_10_running_shoes_2024', secrets: [], keep: ['/blog/top_10_running_shoes_2024'] },
+  { name: 'an underscore slug with numbers in a hash route', page: '/#/blog/top_10_running_shoes_2024', secrets: [], keep: ['#/blog/top_10_running_shoes_2024'] },
+  { name: 'a zero-padded order number', page: '/orders/00012345678', secrets: [], keep: ['/orders/00012345678'] },
+  { name: 'a 10-digit order number without separators', page: '/orders/5012345678', secrets: [], keep: ['/orders/5012345678'] },
+  { name: 'a European date and time', title: 'Delivery 01.05.2024 10:30', secrets: [], keep: ['Delivery 01.05.2024 10:30'] },
+  { name: 'a package version in a CDN link', href: 'https://unpkg.com/react@18.2.0/umd/react.production.min.js', secrets: [], keep: ['react@18.2.0'] },
+  { name: 'a retina image name', href: 'https://shop.example/media/logo@2x.png', secrets: [], keep: ['logo@2x.png'] },
   { name: 'a short in-page anchor', page: '/pricing#compare', secrets: [], keep: ['/pricing#compare'] },
   { name: 'product and review ids in the path', page: '/products/12345/reviews/678', secrets: [], keep: ['/products/12345/reviews/678'] },
   {
@@ -438,11 +469,11 @@ describe('options', () => {
     expect(first.context.page.title).toBe('Jane (415) 555-0132');
   });
 
-  test('allowParams keeps the parameters listed (a trailing * is a prefix) and removes every other, utm_* included', async () => {
+  test('allowParams keeps the parameters listed (a trailing * is a prefix) besides utm_* and the click ids, and removes every other', async () => {
     const bodies = await visit(PERSONAL, { allowParams: ['q', 'page', 'ref_*'] });
     const first = JSON.parse(bodies[0]!).batch[0];
-    expect(first.context.page.url).toBe(`${ORIGIN}/u/[email]?q=shoes&page=2&ref_source=blog`);
-    expect(first.context.page.search).toBe('?q=shoes&page=2&ref_source=blog');
+    expect(first.context.page.url).toBe(`${ORIGIN}/u/[email]?q=shoes&page=2&ref_source=blog&utm_source=news`);
+    expect(first.context.page.search).toBe('?q=shoes&page=2&ref_source=blog&utm_source=news');
     expect(bodies.join('')).not.toContain('t0k3n5ecret');
   });
 
@@ -452,9 +483,18 @@ describe('options', () => {
     expect(leaks(bodies, ['jane.doe@example.com'])).toEqual([]);
   });
 
-  test('allowParams: [] removes every parameter', async () => {
+  test('allowParams: [] keeps utm_* and the click ids alone', async () => {
     const bodies = await visit(PERSONAL, { allowParams: [] });
-    expect(JSON.parse(bodies[0]!).batch[0].context.page.search).toBe('');
+    expect(JSON.parse(bodies[0]!).batch[0].context.page.search).toBe('?utm_source=news');
+  });
+
+  test('keeping one more parameter (data-allow-params="q") costs the campaign neither its channel nor its stage', async () => {
+    setUrl('/?utm_source=google&utm_medium=cpc&utm_campaign=spring&q=shoes');
+    const { tracker, send } = makeTracker({ captures: [pageViews()], processors: [journeyStages(), channels()], redact: { allowParams: ['q'] } });
+    await tracker.flush();
+    const view = send.requests.flatMap((r) => JSON.parse(r.body).batch).find((e: { type: string }) => e.type == 'page');
+    expect(view.context.page.search).toBe('?utm_source=google&utm_medium=cpc&utm_campaign=spring&q=shoes');
+    expect(view.properties).toMatchObject({ channel: 'paid_search', stage: 'awareness', stageFrom: 'default' });
   });
 
   // BUG: src/createTracker.ts: `const { redact: redaction = {} } = options` defaults only for undefined, and then
@@ -482,5 +522,16 @@ describe('options', () => {
     const page = '/search?q=shoes&token=t0k3n5ecret#access_token=acc355t0k3n';
     const bodies = await rejectedOr(() => visit({ name: 'q', page, secrets: [] }, { allowParams: allowParams as any }));
     if (bodies) expect(leaks(bodies, ['t0k3n5ecret', 'acc355t0k3n'])).toEqual([]);
+  });
+});
+
+describe('paths on their own', () => {
+  test('properties.path and inpPath (webVitals) are cleaned as the path of a URL: tokens go, emails are masked', () => {
+    const token = '/password/reset/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
+    const t = touchpoint({
+      properties: { touchpoint: 'Page Experience', touchpointKind: 'page_experience', path: token, inpPath: '/u/jane.doe@example.com;jsessionid=1A2B3C4D5E6F7A8B9C0D?token=abc#x=1' },
+    });
+    const { properties } = redact()(t) as typeof t;
+    expect(properties).toMatchObject({ path: '/password/reset/[token]', inpPath: '/u/[email]' });
   });
 });
