@@ -108,7 +108,7 @@ export const parseRules = (input: unknown, stages: string[] = defaultStages): Pa
       }, 'a valid CSS selector'),
       url: pattern,
       event: text,
-      kind: oneOf(['page_view', 'link_click', 'form_submit', 'checkout_step', 'product', 'chat_open', 'engagement', 'custom', 'tagged']),
+      kind: oneOf(['page_view', 'link_click', 'form_submit', 'checkout_step', 'product', 'chat_open', 'engagement', 'custom', 'tagged', 'page_experience']),
       utmMedium: text,
       name: text,
       stage,

@@ -154,7 +154,7 @@ describe('errors say where, what was expected and what was found', () => {
       'a misspelt kind',
       { touchpoints: [{ kind: 'chat_opened', stage: 'retention' }] },
       [
-        'rules.touchpoints[0].kind: expected one of "page_view", "link_click", "form_submit", "checkout_step", "product", "chat_open", "engagement", "custom", "tagged", found "chat_opened"',
+        'rules.touchpoints[0].kind: expected one of "page_view", "link_click", "form_submit", "checkout_step", "product", "chat_open", "engagement", "custom", "tagged", "page_experience", found "chat_opened"',
       ],
     ],
     [
@@ -232,6 +232,14 @@ describe('what is kept', () => {
       ],
       checkoutSteps: { steps: [{ url: '/c/1', step: 1, name: 'cart' }], confirmation: '/thanks' },
     });
+  });
+
+  test('a kind rule takes every kind the captures emit, page_experience (webVitals) too', () => {
+    const kinds = ['page_view', 'link_click', 'form_submit', 'checkout_step', 'product', 'chat_open', 'engagement', 'custom', 'tagged', 'page_experience'];
+    const { rules, errors } = parseRules({ touchpoints: kinds.map((kind) => ({ kind, momentOfTruth: true })) });
+    expect(errors).toEqual([]);
+    expect(rules.touchpoints).toHaveLength(kinds.length);
+    expect(validate({ touchpoints: [{ kind: 'page_experience', momentOfTruth: true }] })).toEqual([]);
   });
 
   test("stage names are checked against the document's own stages, else those given, else the defaults", () => {
