@@ -9,6 +9,7 @@ export interface CheckoutStep {
   /**
    * The page: a path (`'/checkout/shipping'`, a trailing slash is optional), a glob on the path where `*` is any
    * run of characters (`'/checkout/*'`), or a RegExp, tested against path, query and hash (`/[?&]step=payment/`).
+   * A page reports a step once; a page is its path and query, and its hash too when a RegExp rule has a `#`.
    */
   url: string | RegExp;
   /** Its position in the checkout, from 1. */
@@ -26,7 +27,11 @@ export interface CheckoutStepsOptions {
    * @default []
    */
   steps?: CheckoutStep[];
-  /** The order confirmation page, as `CheckoutStep.url`: reaching it is `Order Completed`. @default undefined */
+  /**
+   * The order confirmation page, as `CheckoutStep.url`: reaching it is `Order Completed`, once per checkout, so that
+   * reloading it is not a second order.
+   * @default undefined
+   */
   confirmation?: string | RegExp;
   /**
    * The global name of the GA4 / Google Tag Manager data layer to read, or `false` to leave it alone.
@@ -35,7 +40,11 @@ export interface CheckoutStepsOptions {
   dataLayer?: string | false;
 }
 
-type CheckoutState = { step: number; stepName: string; sent?: 1 };
+/**
+ * The tab's checkout: the furthest step reached, whether its abandonment went out, and the orders completed in the
+ * session. After an order, `step` is the order's, until a step starts the next checkout.
+ */
+type CheckoutState = { step: number; stepName: string; sent?: 1; orders?: string[] };
 
 const ATTRIBUTE = 'data-touchpoint-checkout-step';
 // One tab's checkout, across the pages of a multi-page checkout; a new tab starts its own.
@@ -53,8 +62,8 @@ const GA4: Record<string, [string, string?, string?, number?]> = {
   view_item: ['Product Viewed'],
 };
 
-const matches = (url: string | RegExp) =>
-  url instanceof RegExp ? url.test(location.pathname + location.search + location.hash) : matchPath(url, location.pathname);
+const here = (hash?: unknown) => location.pathname + location.search + (hash ? location.hash : '');
+const matches = (url: string | RegExp) => (url instanceof RegExp ? url.test(here(1)) : matchPath(url, location.pathname));
 
 /**
  * Captures checkout steps without hand instrumentation, from URL rules, `data-touchpoint-checkout-step` markup and
@@ -68,6 +77,10 @@ export const checkoutSteps =
     const w = window as any;
     // The order comes after every step.
     const done = Math.max(3, ...steps.map((s) => s.step)) + 1;
+    // A page is its path and query: an #anchor, or a hash a router does not use, is the same page, unless a rule
+    // tells pages apart by the hash (a hash-routed checkout).
+    // (A path cannot hold a `#`, so one in the rules is a RegExp's.)
+    const hashed = (steps.map((s) => s.url) + ',' + confirmation).includes('#');
     let page = '';
     // What this page has reported already: a step seen through two inputs counts once.
     let seen: Record<string, 1> = {};
@@ -83,23 +96,26 @@ export const checkoutSteps =
         return memory;
       }
     };
-    const save = (state: CheckoutState | null = null) => {
+    const save = (state: CheckoutState) => {
       memory = state;
       try {
-        if (persist()) state ? sessionStorage.setItem(STATE, JSON.stringify(state)) : sessionStorage.removeItem(STATE);
+        if (persist()) sessionStorage.setItem(STATE, JSON.stringify(state));
       } catch {}
     };
 
-    const checkout = (event: string, phase: string, step: number, stepName: string, properties?: Properties, element?: Element) => {
-      if (page != location.href) (page = location.href), (seen = {});
+    const checkout = (event: string, phase: string, step: number, stepName: string, properties: Properties = {}, element?: Element) => {
+      if (page != here(hashed)) (page = here(hashed)), (seen = {});
       if (stopped || seen[phase + step]) return;
       seen[phase + step] = 1;
-      const state = load();
-      const reached = { step, stepName };
-      emit(event, { touchpointKind: 'checkout_step', ...reached, ...properties }, { element });
-      if (phase == 'o') save();
-      // The furthest step counts; a new one re-arms the abandonment report.
-      else if (!state || step > state.step) save(reached);
+      const { step: furthest = 0, orders = [] } = load() || {};
+      const order = properties.order_id as string;
+      // An order counts once a session: the thank-you page reloaded, or its URL cleaned of `?order=`, is the same
+      // order. One without an id is the checkout's, and the checkout has none left once an order completed it.
+      if (phase == 'o' && (order ? orders.includes(order) : furthest == done)) return;
+      emit(event, { touchpointKind: 'checkout_step', step, stepName, ...properties }, { element });
+      // The furthest step counts, or any after an order (the next checkout); a new one re-arms the abandonment report.
+      if (phase == 'o') save({ step, stepName, sent: 1, orders: order ? [...orders, order] : orders });
+      else if (step > furthest || furthest == done) save({ step, stepName, orders });
     };
 
     // An element marked with a step; an unmarked one (a form submitted, say) has step 0, and is none.
@@ -166,7 +182,7 @@ export const checkoutSteps =
     const hidden = () => {
       const state = load();
       if (!stopped && state && !state.sent && Date.now() - leaving >= 10_000) {
-        emit('Checkout Abandoned', { touchpointKind: 'checkout_step', ...state });
+        emit('Checkout Abandoned', { touchpointKind: 'checkout_step', step: state.step, stepName: state.stepName });
         save({ ...state, sent: 1 });
       }
     };

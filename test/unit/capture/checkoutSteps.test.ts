@@ -383,6 +383,42 @@ describe('dedupe', () => {
     expect(named('Order Completed')).toEqual([expect.objectContaining({ order_id: 'T-1001', revenue: 72.05 })]);
   });
 
+  test('an #anchor on the confirmation page is the same page: one Order Completed', () => {
+    history.replaceState(null, '', '/checkout/thanks');
+    start();
+    location.hash = '#order-details';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    vi.advanceTimersByTime(0);
+    expect(named('Order Completed')).toHaveLength(1);
+  });
+
+  test('the thank-you page cleaning ?order= from its URL after the purchase push is the same order', () => {
+    history.replaceState(null, '', '/checkout/thanks?order=T-1001');
+    w.dataLayer = [{ event: 'purchase', ecommerce: PURCHASE }];
+    start();
+    history.replaceState(null, '', '/checkout/thanks');
+    vi.advanceTimersByTime(0);
+    expect(named('Order Completed')).toEqual([expect.objectContaining({ order_id: 'T-1001' })]);
+  });
+
+  test('the confirmation page reloaded is the same order, whether it pushes the purchase again or not', () => {
+    reload('/checkout/payment');
+    reload('/checkout/thanks');
+    reload('/checkout/thanks');
+    w.dataLayer = [{ event: 'purchase', ecommerce: PURCHASE }];
+    reload('/checkout/thanks?order=T-1001');
+    reload('/checkout/thanks?order=T-1001');
+    expect(named('Order Completed').map((p) => p.order_id)).toEqual([undefined, 'T-1001']);
+  });
+
+  test('the next checkout of the session has its own order', () => {
+    reload('/checkout/payment');
+    reload('/checkout/thanks');
+    reload('/checkout/payment');
+    reload('/checkout/thanks');
+    expect(named('Order Completed')).toHaveLength(2);
+  });
+
   test('a form submitted and the data layer event for that step are one step completed', () => {
     document.body.innerHTML = '<form data-touchpoint-checkout-step="2"></form>';
     start({ steps: STEPS });
@@ -434,7 +470,6 @@ describe('abandonment', () => {
     hide();
     window.dispatchEvent(new Event('pagehide'));
     expect(abandoned()).toEqual([]);
-    expect(sessionStorage.getItem('touchtrail:checkout')).toBeNull();
   });
 
   test('not after a purchase pushed to the data layer', () => {
