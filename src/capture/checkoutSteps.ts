@@ -128,12 +128,31 @@ export const checkoutSteps =
       }
     };
 
-    const scan = () =>
-      document.querySelectorAll(`[${ATTRIBUTE}]`).forEach((element) => marked(element, 'Checkout Step Viewed', 'v'));
+    // Marked elements, by the step each was viewed as: one still shown after a route change (an SPA keeps the last
+    // step on screen while it loads the next) is not viewed again, unless its number changes.
+    const viewed = new WeakMap<Element, number>();
+    // Marked elements the page keeps hidden (a collapsed accordion, a step not reached yet), viewed once shown.
+    const unseen = new Set<Element>();
+    const view = (element: Element) => {
+      const step = +element.getAttribute(ATTRIBUTE)!;
+      unseen.delete(element);
+      if (step > 0 && viewed.get(element) != step) {
+        // checkVisibility (Chromium 105, Firefox 106, Safari 17.4) sees display: none, in the element or above it,
+        // and a closed <details>; before it, such an element had no boxes.
+        if (element.checkVisibility ? element.checkVisibility() : element.getClientRects().length)
+          viewed.set(element, step), marked(element, 'Checkout Step Viewed', 'v');
+        else if (element.isConnected) unseen.add(element);
+      }
+    };
+    const look = (node: Node) => {
+      if (node instanceof Element) {
+        view(node);
+        node.querySelectorAll(`[${ATTRIBUTE}]`).forEach(view);
+      }
+    };
     const route = () => {
       steps.forEach((s) => matches(s.url) && checkout('Checkout Step Viewed', 'v', s.step, s.name));
       if (confirmation && matches(confirmation)) checkout('Order Completed', 'o', done, 'confirmation');
-      scan();
     };
 
     // A GTM push ({ event, ecommerce }, or without `ecommerce` where a tag set reads the parameters beside `event`)
@@ -237,11 +256,26 @@ export const checkoutSteps =
     // order's values, is the first to report a step (the first report of a step is the one kept): a task after
     // DOMContentLoaded, so that the page's own DOMContentLoaded handlers, which may push, have run too; they may have
     // been added after ours (a shop script after the tag, or the tag started early from a cached rules file).
-    const observer = new MutationObserver(guard(scan, fail));
+    // Markup rendered later (an SPA's step component) is seen when it appears: only what was added is looked at.
+    // While a step is hidden, any attribute may show it (hidden, class, style, open, aria-expanded under a CSS rule):
+    // hidden steps are looked at again after each change, and attributes are watched only then.
+    const watch = () =>
+      observer.observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+        ...(unseen.size ? { attributes: true } : { attributeFilter: [ATTRIBUTE] }),
+      });
+    const observer = new MutationObserver(
+      guard((records: MutationRecord[]) => {
+        records.forEach((record) => (record.attributeName == ATTRIBUTE ? view(record.target as Element) : record.addedNodes.forEach(look)));
+        [...unseen].forEach(view);
+        watch();
+      }, fail),
+    );
     const ready = guard(() => {
       route();
-      // Markup rendered later (an SPA's step component) is seen when it appears.
-      if (!stopped) observer.observe(document.documentElement, { childList: true, subtree: true });
+      look(document.documentElement);
+      if (!stopped) watch();
     }, fail);
     if (document.readyState == 'loading') undo.push(on(document, 'DOMContentLoaded', () => setTimeout(ready), fail));
     else setTimeout(ready);

@@ -25,6 +25,14 @@ const PRODUCTS = [
   { product_id: 'SKU_2', name: 'Cap', price: 32.05, quantity: 1 },
 ];
 
+// jsdom lays nothing out and has no checkVisibility(). It does compute display (from the hidden attribute, inline
+// styles and style sheets), which is what checkVisibility() answers from, so a step is shown here when the browser's
+// checkVisibility() would say so.
+Element.prototype.checkVisibility = function (this: Element) {
+  for (let e: Element | null = this; e; e = e.parentElement) if (getComputedStyle(e).display == 'none') return false;
+  return this.isConnected;
+};
+
 let emit: Mock<Emit>;
 let fail: Mock<Fail>;
 let stops: (() => void)[] = [];
@@ -178,6 +186,63 @@ describe('markup', () => {
     document.body.append(step);
     await Promise.resolve(); // MutationObserver callbacks run as microtasks
     expect(events()).toEqual([['Checkout Step Viewed', 3, 'payment']]);
+  });
+
+  test('a change to the page looks at what was added, not at the whole document again', async () => {
+    document.body.innerHTML = '<main></main>';
+    start({});
+    const whole = vi.spyOn(document, 'querySelectorAll');
+    document.querySelector('main')!.innerHTML = '<p>Loading…</p>';
+    await Promise.resolve();
+    expect(whole).not.toHaveBeenCalled();
+    whole.mockRestore();
+  });
+
+  test('a step the page keeps hidden is not viewed until the page shows it', async () => {
+    document.body.innerHTML =
+      '<style>.collapsed > * { display: none }</style>' +
+      '<section data-touchpoint-checkout-step="1"></section>' +
+      '<section data-touchpoint-checkout-step="2" hidden></section>' +
+      '<div class="collapsed"><section data-touchpoint-checkout-step="3"></section></div>' +
+      '<section data-touchpoint-checkout-step="4" style="display:none"></section>';
+    start({});
+    expect(events().map(([, step]) => step)).toEqual([1]);
+    document.querySelector('[hidden]')!.removeAttribute('hidden');
+    await Promise.resolve();
+    document.querySelector('.collapsed')!.className = 'open'; // the accordion opens
+    await Promise.resolve();
+    expect(events().map(([, step]) => step)).toEqual([1, 2, 3]);
+  });
+
+  test('where checkVisibility() is missing, a step without boxes is hidden', () => {
+    const checkVisibility = Element.prototype.checkVisibility;
+    const boxes = vi.spyOn(Element.prototype, 'getClientRects').mockImplementation(function (this: Element) {
+      return (this.hasAttribute('hidden') ? [] : [new DOMRect()]) as unknown as DOMRectList;
+    });
+    delete (Element.prototype as any).checkVisibility;
+    try {
+      document.body.innerHTML = '<section data-touchpoint-checkout-step="1"></section><section data-touchpoint-checkout-step="2" hidden></section>';
+      start({});
+      expect(events().map(([, step]) => step)).toEqual([1]);
+    } finally {
+      Element.prototype.checkVisibility = checkVisibility;
+      boxes.mockRestore();
+    }
+  });
+
+  test('SPA: a step still shown when the URL changes is not viewed again; its number changing is the next step', async () => {
+    history.replaceState(null, '', '/checkout/shipping');
+    document.body.innerHTML = '<main data-touchpoint-checkout-step="2"></main>';
+    start({});
+    // The router changes the URL; the framework renders the next step a little later (a loader, an async render).
+    go('/checkout/payment');
+    document.body.innerHTML = '<main data-touchpoint-checkout-step="3"></main>';
+    await Promise.resolve();
+    // Back to shipping: the same element now shows step 2.
+    go('/checkout/shipping');
+    document.querySelector('main')!.setAttribute('data-touchpoint-checkout-step', '2');
+    await Promise.resolve();
+    expect(events().map(([, step]) => step)).toEqual([2, 3, 2]);
   });
 
   test('an unnamed step of no rule is named by its number; a step that is not a number is ignored', () => {
