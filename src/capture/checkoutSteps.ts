@@ -2,6 +2,7 @@ import type { Capture, Properties } from '../types';
 import { guard } from '../lib/guard';
 import { matchPath } from '../lib/matchPath';
 import { on } from '../lib/on';
+import { onSubmission } from '../lib/onSubmission';
 import { onUrlChange } from '../lib/onUrlChange';
 
 /** A page of the checkout, recognised by its URL. */
@@ -192,7 +193,8 @@ export const checkoutSteps =
 
     const undo = [
       onUrlChange(route, fail, true),
-      on(document, 'submit', (event: SubmitEvent) => marked(event.target as Element, 'Checkout Step Completed', 'c'), fail, true),
+      // A checkout form that the page sends itself (AJAX) is done too, once the page's own validation let it through.
+      onSubmission((event) => marked(event.target as Element, 'Checkout Step Completed', 'c'), () => 1, fail),
     ];
 
     // Leaving with a checkout in progress, from any page of the session, is abandoning it, once per furthest step.

@@ -62,6 +62,11 @@ const show = () => {
   visibility = 'visible';
   document.dispatchEvent(new Event('visibilitychange'));
 };
+/** What a browser does for a submit (jsdom stops after the submit event): unless cancelled, formdata in the same task. */
+const submit = (form: HTMLFormElement) => {
+  if (form.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true }))) form.dispatchEvent(new Event('formdata'));
+  vi.advanceTimersByTime(0); // a cancelled submit is judged in the next task
+};
 const events = () => emit.mock.calls.map(([name, properties]) => [name, properties!.step, properties!.stepName]);
 const named = (name: string) => emit.mock.calls.filter(([event]) => event === name).map(([, properties]) => properties!);
 
@@ -168,14 +173,30 @@ describe('markup', () => {
     const form = document.querySelector('form')!;
     expect(named('Checkout Step Viewed')).toEqual([{ touchpointKind: 'checkout_step', step: 2, stepName: 'delivery' }]);
     expect(emit.mock.calls[0]![2]).toEqual({ element: document.querySelector('main') });
-    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    submit(form);
     expect(emit).toHaveBeenLastCalledWith(
       'Checkout Step Completed',
       { touchpointKind: 'checkout_step', step: 2, stepName: 'delivery' },
       { element: form },
     );
     // A form sent again on the same page (a validation error the first time) is one step completed.
-    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    submit(form);
+    expect(named('Checkout Step Completed')).toHaveLength(1);
+  });
+
+  test('a checkout form the page sends itself is its step completed; one its validation rejects is not', () => {
+    document.body.innerHTML = '<form novalidate data-touchpoint-checkout-step="2"><input name="zip" required></form>';
+    start({});
+    const form = document.querySelector('form')!;
+    const input = form.querySelector('input')!;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      input.setAttribute('aria-invalid', String(!input.value));
+    });
+    submit(form);
+    expect(named('Checkout Step Completed')).toHaveLength(0);
+    input.value = '75001';
+    submit(form);
     expect(named('Checkout Step Completed')).toHaveLength(1);
   });
 
@@ -487,7 +508,7 @@ describe('dedupe', () => {
   test('a form submitted and the data layer event for that step are one step completed', () => {
     document.body.innerHTML = '<form data-touchpoint-checkout-step="2"></form>';
     start({ steps: STEPS });
-    document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    submit(document.querySelector('form')!);
     w.dataLayer.push({ event: 'add_shipping_info', ecommerce: { shipping_tier: 'Ground' } });
     expect(named('Checkout Step Completed')).toHaveLength(1);
   });
