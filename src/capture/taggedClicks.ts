@@ -12,9 +12,10 @@ export interface TaggedClicksOptions {
    */
   links?: boolean;
   /**
-   * Also record clicks in forms that carry `data-touchpoint` themselves, as in any tagged element. Leave it off with
-   * `forms`, which records a tagged form's submit (its `Form Submitted` takes the form's `data-touchpoint*`
-   * attributes); turn it on when `forms` does not run, knowing that a click is then what counts, not the submit.
+   * Also record a click on the submit button of a form that carries `data-touchpoint` itself (Enter in a field
+   * clicks that button too); other clicks in the form are the visitor filling it in. Leave it off with `forms`, which
+   * records a tagged form's submit (its `Form Submitted` takes the form's `data-touchpoint*` attributes); turn it on
+   * when `forms` does not run, knowing that the click is then what counts, even one the form's validation stops.
    * @default false
    */
   forms?: boolean;
@@ -31,26 +32,35 @@ export interface TaggedClicksOptions {
  * tagged `<form>`: a click in a form is not its submit (the field a visitor clicks into, a button of an invalid
  * form), and `forms` records the submit, once, even one the page cancels. A link inside a tagged element is two
  * things the visitor did at once, and gives two touchpoints: the tagged element's, and `linkClicks`'s
- * `Link Clicked` for where the link leads; so is a tagged button inside a tagged form.
+ * `Link Clicked` for where the link leads; so is a tagged button inside a tagged form. A click on a `<label>` is
+ * one touchpoint: the click the browser then gives the label's control is not another.
  */
 export const taggedClicks =
   ({ links = false, forms = false }: TaggedClicksOptions = {}): Capture =>
-  (emit, fail) =>
+  (emit, fail) => {
+    // The control that a counted click on its <label> clicks in turn (the label's activation behaviour, in the same
+    // task, after the label's click): the visitor clicked once.
+    let control: unknown;
     // On window in the capture phase: the first to see the click, before any handler of the page can stop it.
-    on(
+    return on(
       window,
       'click',
       (event: MouseEvent) => {
         // composedPath, unlike target, reaches into open shadow roots.
-        const path = event.composedPath() as Element[];
-        const tagged = path.find((node) => node.getAttribute?.('data-touchpoint'));
+        const path = event.composedPath() as any[];
+        const tagged: Element = path.find((node) => node.getAttribute?.('data-touchpoint'));
         if (
           !tagged ||
+          event.target == control ||
           path.some((node) => node.hasAttribute?.('data-touchpoint-ignore')) ||
           (!links && tagged.matches('a[href],area[href]')) ||
-          (!forms && tagged.matches('form'))
+          // In a tagged form, only a click on a submit button (or Enter in a field, which clicks it) is the submit.
+          (tagged.matches('form') && !(forms && path.some((node) => /^(submit|image)$/.test(node.type) && node.form == tagged)))
         )
           return;
+        const label = path.find((node) => node.control);
+        // A label whose control was clicked, or is the thing clicked in it, clicks nothing more.
+        if (label && !path.includes(label.control)) (control = label.control), setTimeout(() => (control = 0));
         const properties = touchpointAttributes(tagged);
         emit(
           properties.touchpoint as string,
@@ -66,3 +76,4 @@ export const taggedClicks =
       fail,
       true,
     );
+  };

@@ -195,7 +195,7 @@ describe('forms: which capture owns them', () => {
     expect(emit).not.toHaveBeenCalled();
   });
 
-  test('a click in a tagged form is not its submit; `forms: true` records it, for when forms does not run', () => {
+  test('a click in a tagged form is not its submit; `forms: true` records a click on its submit button, for when forms does not run', () => {
     start();
     const form = html(ORDER);
     click(form.querySelector('input')!);
@@ -203,8 +203,10 @@ describe('forms: which capture owns them', () => {
     expect(emit).not.toHaveBeenCalled();
     stop!();
     start({ forms: true });
+    // The visitor clicks into the field to type, then submits: one touchpoint.
     click(form.querySelector('input')!);
-    expect(emit).toHaveBeenCalledWith('Order placed', expect.objectContaining({ touchpointKind: 'tagged' }), expect.objectContaining({ element: form }));
+    click(form.querySelector('button')!.appendChild(document.createElement('span')));
+    expect(emit.mock.calls).toEqual([['Order placed', expect.objectContaining({ touchpointKind: 'tagged' }), expect.objectContaining({ element: form })]]);
   });
 
   test('a tagged button in a tagged form is two things the visitor did: the button, and the submit', async () => {
@@ -215,6 +217,18 @@ describe('forms: which capture owns them', () => {
     await settle();
     expect(emit.mock.calls.map((call) => call[0]).sort()).toEqual(['Form Submitted', 'Place order button']);
   });
+});
+
+test('one click on a tagged <label> is one touchpoint, not two with the click the browser gives its control', async () => {
+  document.removeEventListener('click', cancel); // nothing cancels the click: the label clicks its radio
+  start();
+  html('<label data-touchpoint="Choose Pro plan"><input type="radio" name="plan" value="pro"> <span>Pro</span></label>');
+  document.querySelector('span')!.click();
+  expect(document.querySelector('input')!.checked).toBe(true);
+  // A click on the radio itself, later (another task), is one click too.
+  await new Promise((resolve) => setTimeout(resolve));
+  document.querySelector('input')!.click();
+  expect(emit.mock.calls.map(([name]) => name)).toEqual(['Choose Pro plan', 'Choose Pro plan']);
 });
 
 test('seen in the capture phase: a page handler that stops the click cannot hide it', () => {
