@@ -6,7 +6,7 @@ import { on } from '../lib/on';
 export interface ChatOpensOptions {
   /**
    * A CSS selector for the launcher of a chat touchtrail has no adapter for: a click on a matching element, or
-   * inside one, counts as an open (`vendor: 'custom'`). Any chat can also be reported by dispatching a
+   * inside one, also in an open shadow root, counts as an open (`vendor: 'custom'`). Any chat can also be reported by dispatching a
    * `touchtrail:chat-open` event on `window`, `document` or an element, with an optional `detail: { vendor }`.
    * @default undefined
    */
@@ -108,7 +108,8 @@ export const chatOpens =
       on(document, 'click', (event: MouseEvent) => {
         const was = crisp();
         w.$crisp && setTimeout(guard(() => !was && crisp() && opened('crisp'), fail), 500);
-        const hit = launcher && (event.target as Element).closest?.(launcher);
+        // composedPath, unlike target, reaches into open shadow roots (a web-component widget).
+        const hit = launcher && (event.composedPath() as Element[]).find((node) => node.matches?.(launcher));
         hit && opened('custom', '', hit);
       }, fail, true),
       // Capturing on window sees the event whether it is dispatched on window, document or an element.

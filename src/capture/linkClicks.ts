@@ -35,7 +35,7 @@ const SHARE =
   /[./](facebook\.com\/sharer|(twitter|x)\.com\/(intent|share)|linkedin\.com\/shar|(wa\.me|whatsapp\.com\/send)\/?\?text=|t\.me\/share|reddit\.com\/submit|pinterest\.\w+\/pin\/create|bsky\.app\/intent)|\/share\?text=/;
 
 /**
- * Captures activations of `<a href>` and `<area href>`: clicks (Enter on a focused link fires one too) and
+ * Captures activations of `<a href>` (an SVG `<a xlink:href>` too) and `<area href>`: clicks (Enter on a focused link fires one too) and
  * middle-clicks, also inside open shadow roots. A click the page cancels (an SPA router's link) still counts:
  * the visitor chose that link. Links in or under an element with `data-touchpoint-ignore`, and `javascript:`
  * links, are skipped.
@@ -55,13 +55,14 @@ export const linkClicks =
         (event: MouseEvent) => {
           // composedPath, unlike target, reaches into open shadow roots.
           const path = event.composedPath() as Element[];
-          const link = event.button == button && path.find((node) => node.matches?.('a[href],area[href]'));
+          // [*|href]: an SVG <a> may carry its href in the XLink namespace (xlink:href), as exported SVG does.
+          const link = event.button == button && path.find((node) => node.matches?.('a[*|href],area[href]'));
           if (!link || path.some((node) => node.hasAttribute?.('data-touchpoint-ignore'))) return;
           const attribute = (name: string) => link.getAttribute(name);
           let url: URL;
           try {
-            // The attribute, not .href: an SVG <a>'s href is an SVGAnimatedString.
-            url = new URL(attribute('href')!, link.baseURI);
+            // The attribute, not .href: an SVG <a>'s href is an SVGAnimatedString. SVG 2's href wins over xlink:href.
+            url = new URL(attribute('href') ?? link.getAttributeNS('http://www.w3.org/1999/xlink', 'href')!, link.baseURI);
           } catch {
             return; // a malformed href is the page's, and leads nowhere
           }

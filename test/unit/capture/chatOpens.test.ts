@@ -218,6 +218,15 @@ describe('fallbacks', () => {
     expect(emit).toHaveBeenCalledWith('Chat Opened', { touchpointKind: 'chat_open', vendor: 'custom' }, { element: button });
   });
 
+  test('launcher: a launcher inside an open shadow root (a web-component widget) is seen', () => {
+    document.body.innerHTML = '<support-widget></support-widget>';
+    const root = document.querySelector('support-widget')!.attachShadow({ mode: 'open' });
+    root.innerHTML = '<button class="chat-button"><span>Chat with us</span></button>';
+    start({ launcher: '.chat-button' });
+    root.querySelector('span')!.click();
+    expect(emit).toHaveBeenCalledWith('Chat Opened', { touchpointKind: 'chat_open', vendor: 'custom' }, { element: root.querySelector('button') });
+  });
+
   test('touchtrail:chat-open on window or document, with or without a vendor', () => {
     start();
     window.dispatchEvent(new CustomEvent('touchtrail:chat-open', { detail: { vendor: 'olark' } }));

@@ -194,6 +194,20 @@ test('SVG links count, by their href attribute', () => {
   expect(lastProperties()).toMatchObject({ linkType: 'outbound', href: 'https://elsewhere.example/map', text: 'Map' });
 });
 
+test('SVG links written with xlink:href (as exported SVG has them) count; SVG 2 href wins over it', () => {
+  start();
+  const svg = html(
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">' +
+      '<a xlink:href="https://partner.example/map"><text>Stores</text></a>' +
+      '<a xlink:href="/old" href="/new"><text>Both</text></a></svg>',
+  );
+  const [stores, both] = svg.querySelectorAll('text');
+  click(stores!);
+  expect(lastProperties()).toMatchObject({ linkType: 'outbound', href: 'https://partner.example/map', text: 'Stores' });
+  click(both!);
+  expect(lastProperties()).toMatchObject({ href: 'http://localhost:3000/new' });
+});
+
 test('options: linkTypes filters, downloadExtensions replaces the list, internalHosts adds hosts and their subdomains', () => {
   start({ linkTypes: ['outbound', 'download'], downloadExtensions: ['epub'], internalHosts: ['example.com'] });
   for (const href of ['/a', 'https://shop.example.com/', 'https://example.com/', 'mailto:a@b.c', '/book.pdf']) click(html(`<a href="${href}">x</a>`));
