@@ -150,6 +150,15 @@ test('a form that fails validation fires no submit and records nothing; novalida
   expect(emit).toHaveBeenCalledTimes(1);
 });
 
+test('a method="dialog" form closes its dialog and sends nothing to the site: not a submission, even tagged', async () => {
+  start();
+  // What Chromium does for it: submit, then the dialog closes, and no formdata (nothing is sent).
+  const form = html('<dialog open><form method="dialog" data-touchpoint="Newsletter modal"><button value="ok">OK</button></form></dialog>');
+  form.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true, submitter: form.querySelector('button') }));
+  await settle();
+  expect(emit).not.toHaveBeenCalled();
+});
+
 test('forms in or under data-touchpoint-ignore are skipped', () => {
   start();
   submit(html('<form data-touchpoint-ignore></form>'));
