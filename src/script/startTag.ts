@@ -53,7 +53,8 @@ export const startTag = (more: (data: DOMStringMap, list: (value?: string) => st
     // data-config: the marketer's rules file, fetched once, cached, refreshed in the background.
     // Cached only where touchtrail may store: consent given (or not asked for) and no privacy signal.
     const mayStore = !data.consent?.match(/pending|denied/) && !(data.privacySignals != 'ignore' && privacySignal());
-    const rules = data.config ? loadRules(data.config, { cache: mayStore }) : undefined;
+    // data-stages names the stages where the rules file lists none: its rules are checked against them.
+    const rules = data.config ? loadRules(data.config, { cache: mayStore, stages: list(data.stages) }) : undefined;
     // A capture that can start only once the rules have said how (which pages are the checkout).
     const later =
       (made: Promise<Capture | undefined>): Capture =>

@@ -79,3 +79,22 @@ test('the vitals build: web vitals is a capture of the tracker, so touchtrail.st
   await settle();
   expect(seen.map((t) => t.event)).toEqual([]);
 });
+
+test("data-stages names the stages a rules file's rules are checked against, when the file lists none", async () => {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string) =>
+      String(url).endsWith('/rules.json')
+        ? new Response(JSON.stringify({ touchpoints: [{ url: '/pricing', name: 'Pricing', stage: 'evaluate' }] }), { status: 200 })
+        : new Response('{}', { status: 200 }),
+    ),
+  );
+  history.replaceState(null, '', '/pricing');
+  script.dataset.config = '/rules.json';
+  script.dataset.stages = 'learn,evaluate,buy';
+  await import('../../../src/script/tag');
+  await vi.waitFor(() => expect(seen.find((t) => t.type == 'page')).toBeDefined(), { timeout: 3000 });
+  expect(warn.mock.calls.flat().join('\n')).not.toContain('expected one of');
+  expect(seen.find((t) => t.type == 'page').properties).toMatchObject({ touchpoint: 'Pricing', stage: 'evaluate', stageFrom: 'rule' });
+  history.replaceState(null, '', '/');
+});
