@@ -35,9 +35,9 @@ on('track', function () { touchtrail('track', 'Button Clicked', { id: 'button' }
 on('spa', function () { history.pushState({}, '', '/spa-route'); });
 on('leave', function () { touchtrail('track', 'Leaving', { id: 'leave' }); location.href = '/thanks?left=1'; });`;
 
-const page = (title: string, collectorUrl: string, body = '') => `<!doctype html><html><head><title>${title}</title>
+const page = (title: string, collectorUrl: string, body = '', tag = true) => `<!doctype html><html><head><title>${title}</title>
 <script src="/stub.js"></script>
-<script src="/touchtrail.min.js" data-collector="${collectorUrl}" data-flush-interval="200"></script>
+${tag ? `<script src="/touchtrail.min.js" data-collector="${collectorUrl}" data-flush-interval="200"></script>` : ''}
 <script src="/app.js" defer></script>
 </head><body>
 <a id="pricing" href="/pricing">Pricing</a>
@@ -55,7 +55,8 @@ beforeAll(async () => {
     '/pricing': page('Pricing', collector.collector),
     '/thanks': page('Thanks', collector.collector),
     // Controls: what a violation looks like, so that "none" means something.
-    '/control-inline': page('Inline', collector.collector, '<script>window.inlineRan = true;</script>'),
+    // No tag of its own: the test adds one pointed at a collector the policy forbids (a second tag would only warn).
+    '/control-inline': page('Inline', collector.collector, '<script>window.inlineRan = true;</script>', false),
   };
   site = await startCspServer({ csp: policy(collector.origin), pages, scripts: { '/stub.js': STUB, '/app.js': APP } });
   browser = await launchBrowser();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser } from './helpers/launchBrowser';
@@ -23,42 +23,8 @@ const strict = () => `default-src 'none'; script-src 'self'; style-src 'self'; c
 // Strings only the inspector has: the core file must have none of them.
 const INSPECTOR_ONLY = ['attachShadow', 'adoptedStyleSheets', 'moment of truth', 'touchtrail inspector'];
 
-/**
- * tag.ts with the inspector's lines (docs/inspector.md gives them), applied here while tag.ts lacks them, so that
- * the test builds what the script tag will be; once tag.ts has them, it is built as it is.
- */
-const withInspector: Plugin = {
-  name: 'tag-with-inspector',
-  setup(b) {
-    b.onLoad({ filter: /src[\\/]script[\\/]tag\.ts$/ }, ({ path }) => {
-      let code = readFileSync(path, 'utf8');
-      if (code.includes('loadInspector')) return { contents: code, loader: 'ts' };
-      const patch = (anchor: string | RegExp, replace: (found: string) => string) => {
-        const before = code;
-        code = code.replace(anchor, replace);
-        if (code === before) throw new Error(`tag.ts changed: ${anchor} is not there to add the inspector's lines to`);
-      };
-      patch(/^import \{ loadRules \} from '\.\.\/journey\/loadRules';$/m, (line) => `${line}\nimport { loadInspector } from '../inspector/loadInspector';`);
-      patch(
-        /^(\s*)const data = script\?\.dataset \|\| \{\};$/m,
-        (line) =>
-          `${line}\n  // ?touchtrail-debug in the page's address turns debug mode on for this visit, and the inspector with it.\n` +
-          `  const debug = data.debug === 'true' || new URLSearchParams(location.search).has('touchtrail-debug');`,
-      );
-      patch("debug: data.debug === 'true',", () => 'debug,');
-      patch(
-        /^(\s*)w\.touchtrail = Object\.assign\(call, tracker\);$/m,
-        (line) =>
-          `  // In debug mode, the inspector: a file of its own beside this one; touchpoints wait for it.\n` +
-          `  if (debug && script) loadInspector(script, rules);\n${line}`,
-      );
-      return { contents: code, loader: 'ts' };
-    });
-  },
-};
-
-const bundle = async (entry: string, plugins: Plugin[] = []) => {
-  const out = await build({ entryPoints: [entry], bundle: true, format: 'iife', minify: true, target: 'es2020', write: false, plugins });
+const bundle = async (entry: string) => {
+  const out = await build({ entryPoints: [entry], bundle: true, format: 'iife', minify: true, target: 'es2020', write: false });
   return out.outputFiles[0]!.text;
 };
 const sri = (text: string) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
@@ -78,7 +44,7 @@ const page = (attributes = '') => `<!doctype html><html><head><title>Shop</title
 
 beforeAll(async () => {
   inspector = await bundle('src/inspector/inspector.ts');
-  sdk = await bundle('src/script/tag.ts', [withInspector]);
+  sdk = await bundle('src/script/tag.ts');
   collector = await startTestCollector();
   connect = collector.origin;
   files.set('/site.css', { body: 'button { all: unset; color: red } * { font-family: serif !important } .tall { height: 3000px }', type: 'text/css' });
