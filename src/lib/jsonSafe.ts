@@ -51,6 +51,10 @@ const jsonObject = (
   if (seen.includes(value)) return dropped(path, 'a circular reference');
   if (depth > 8) return dropped(path, 'nested too deep');
   seen = [...seen, value];
+  // What JSON would send as {}: a Map's entries, a Set's values, an Error's name and message.
+  if (value instanceof Map) value = Object.fromEntries(value);
+  else if (value instanceof Set) value = [...value];
+  else if (value instanceof Error) value = { name: value.name, message: value.message };
   // Arrays before toJSON: a page's Array.prototype.toJSON (Prototype.js) would turn them into strings.
   if (Array.isArray(value)) {
     return value.slice(0, 1000).map((item, i) => jsonSafe(item, dropped, `${path}[${i}]`, depth + 1, seen, budget) ?? null);

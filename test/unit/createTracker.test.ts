@@ -540,6 +540,18 @@ describe('track() with bad input', () => {
     warn.mockRestore();
   });
 
+  test('an Error, a Map and a Set are sent readable, not as the {} JSON makes of them', async () => {
+    const { tracker, send } = makeTracker();
+    const error = new TypeError('card declined');
+    tracker.track('Payment Failed', { error, cart: new Map([['sku-1', 2]]), tags: new Set(['gift']) });
+    await tracker.flush();
+    expect(send.events[0]!.properties).toMatchObject({
+      error: { name: 'TypeError', message: 'card declined' },
+      cart: { 'sku-1': 2 },
+      tags: ['gift'],
+    });
+  });
+
   // BUG: src/createTracker.ts, track(): the misuse message is built with a template literal, `got ${event}`, which
   // itself throws a TypeError for a Symbol or an object without a prototype, so track() throws at the page,
   // although the Tracker type promises "Never throws: bad input is reported in the console and ignored".
