@@ -4,7 +4,8 @@ const isFunction = (v: unknown) => typeof v == 'function';
 
 // Tests by what an option must be; the key is also the error's wording.
 const kinds: Record<string, (v: any) => unknown> = {
-  'an http(s) URL': (v) => typeof v == 'string' && v && /^https?:/.test(new URL(v, location.href).protocol),
+  // A path from / is the site's own collector; 'collect.example.com/v1' (no scheme) would be one too, by mistake.
+  'an http(s) URL, or a path from /': (v) => typeof v == 'string' && /^(https?:|\/)/i.test(v) && /^https?:/.test(new URL(v, location.href).protocol),
   'an array of functions': (v) => Array.isArray(v) && v.every(isFunction),
   'a function': isFunction,
   'an object with push, read and remove': (v) => v && isFunction(v.push) && isFunction(v.read) && isFunction(v.remove),
@@ -17,7 +18,7 @@ const kinds: Record<string, (v: any) => unknown> = {
 
 // What each option must be: one of `kinds`, or a [min, max] range of whole numbers.
 const rules: Record<string, string | [number, number]> = {
-  collector: 'an http(s) URL',
+  collector: 'an http(s) URL, or a path from /',
   captures: 'an array of functions',
   processors: 'an array of functions',
   batchSize: [1, 1000],
@@ -52,8 +53,9 @@ export const checkOptions = (options: TrackerOptions): string => {
       const expected = typeof rule == 'string' ? rule : `a whole number from ${rule[0]} to ${rule[1]}`;
       let shown: string = typeof value;
       try {
-        // A function shows as its type; a cycle or a BigInt cannot be shown as JSON, and must not hide the message.
-        shown = typeof value == 'function' ? shown : JSON.stringify(value) ?? shown;
+        // A function shows as its type; a cycle or a BigInt cannot be shown as JSON, and must not hide the message;
+        // a number as itself (JSON shows NaN, what Number() makes of a typo in a data- attribute, as null).
+        shown = typeof value == 'function' ? shown : typeof value == 'number' ? value + '' : JSON.stringify(value) ?? shown;
       } catch {}
       throw new TypeError(`touchtrail: option "${name}" must be ${expected}, got ${shown}`);
     }

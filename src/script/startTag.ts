@@ -20,6 +20,9 @@ import type { Capture } from '../types';
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
 const w = window as unknown as { touchtrail?: Stub & Partial<Tracker> };
 
+// The data- attribute that sets an option: flushInterval is data-flush-interval.
+const attribute = (name: string) => 'data-' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
 /**
  * Starts the script tag's tracker, with the captures `more` adds from the tag's `data-*` attributes (the vitals
  * build's webVitals), so that `touchtrail.stop()` stops them with the others.
@@ -47,7 +50,7 @@ export const startTag = (more: (data: DOMStringMap, list: (value?: string) => st
       try {
         return data[name] ? JSON.parse(data[name]!) : undefined;
       } catch {
-        console.warn(`touchtrail: data-${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is not valid JSON; ignored.`);
+        console.warn(`touchtrail: ${attribute(name)} is not valid JSON; ignored.`);
       }
     };
     // data-config: the marketer's rules file, fetched once, cached, refreshed in the background.
@@ -108,7 +111,7 @@ export const startTag = (more: (data: DOMStringMap, list: (value?: string) => st
     const call = (method: unknown, ...args: unknown[]) => {
       const fn = tracker[method as keyof Tracker] as ((...a: unknown[]) => unknown) | undefined;
       if (typeof fn === 'function') return fn(...args);
-      console.warn(`touchtrail: there is no touchtrail("${String(method)}"); use track, page, identify, flush or stop.`);
+      console.warn(`touchtrail: there is no touchtrail("${String(method)}"); use track, page, identify, consent, flush or stop.`);
     };
     const queued = w.touchtrail?.q || [];
     // In debug mode, the inspector: a file of its own beside this one; touchpoints wait for it.
@@ -116,7 +119,7 @@ export const startTag = (more: (data: DOMStringMap, list: (value?: string) => st
     w.touchtrail = Object.assign(call, tracker);
     for (const args of Array.from(queued)) call(...(Array.from(args) as [unknown, ...unknown[]]));
   } catch (error) {
-    // A wrong data-collector must not break the page; the message says what to fix.
-    console.error(error);
+    // A wrong data- attribute must not break the page; the message says what to fix, named as the tag names it.
+    console.error(error instanceof TypeError ? error.message.replace(/option "(\w+)"/, (_, name) => attribute(name)) : error);
   }
 };

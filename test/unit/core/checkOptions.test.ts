@@ -49,6 +49,8 @@ const cases: [string, Record<string, unknown>][] = [
   ['collector', { collector: 'ftp://collector.example/' }],
   ['collector', { collector: 'javascript:alert(1)' }],
   ['collector', { collector: 'http://[bad' }],
+  // No scheme: a host taken for a path of the site's own.
+  ['collector', { collector: 'collect.example.com/v1/batch' }],
   ['captures', { captures: noop }],
   ['captures', { captures: [noop, 'linkClicks'] }],
   ['captures', { captures: null }],
@@ -97,6 +99,8 @@ describe('invalid options', () => {
   test('the message shows the wrong value', () => {
     expect(() => checkOptions({ collector, batchSize: 5000 })).toThrow(/5000/);
     expect(() => checkOptions({ collector: 'ftp://x.example/' })).toThrow(/ftp:\/\/x\.example/);
+    // NaN (what Number() makes of a typo in data-batch-size) as itself, not as JSON's null.
+    expect(() => checkOptions({ collector, batchSize: NaN })).toThrow(/got NaN$/);
   });
 
   // BUG: src/core/checkOptions.ts, the throw: the message is built with JSON.stringify(value), which itself throws

@@ -98,3 +98,10 @@ test("data-stages names the stages a rules file's rules are checked against, whe
   expect(seen.find((t) => t.type == 'page').properties).toMatchObject({ touchpoint: 'Pricing', stage: 'evaluate', stageFrom: 'rule' });
   history.replaceState(null, '', '/');
 });
+
+test('a wrong data- attribute is named as the tag names it, and the page goes on', async () => {
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  script.dataset.batchSize = 'twenty';
+  await import('../../../src/script/tag');
+  expect(error).toHaveBeenCalledWith('touchtrail: data-batch-size must be a whole number from 1 to 1000, got NaN');
+});
