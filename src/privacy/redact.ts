@@ -60,8 +60,11 @@ export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
   const allowed = (name: string) =>
     names.some((p) => (p.endsWith('*') ? name.toLowerCase().startsWith(p.slice(0, -1).toLowerCase()) : name.toLowerCase() === p.toLowerCase()));
   // Text is cut to 2,000 characters first: a page title or link text longer than that is not worth a slow page.
+  // A card-like run that fails Luhn stays, and so does a bare 10-digit run from 0 (an ISBN-10, an ASIN, a tracking
+  // number): a national phone number without separators is the 11-digit kind (07700900123).
+  const kept = (label: string, found: string) => (label == '[card]' ? !luhn(found) : label == '[phone]' && /^0\d{9}$/.test(found));
   const mask = (text: string) =>
-    PATTERNS.reduce((t, [pattern, label]) => t.replace(pattern, (found) => (label != '[card]' || luhn(found) ? label : found)), text.slice(0, 2000));
+    PATTERNS.reduce((t, [pattern, label]) => t.replace(pattern, (found) => (kept(label, found) ? found : label)), text.slice(0, 2000));
   // Every touchpoint of a page carries the same page URL and referrer: each is cleaned once.
   const memo = new Map<string, string>();
   const cleanUrl = (text: string) => {
@@ -91,9 +94,16 @@ export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
       return mask(text);
     }
   };
-  // A path on its own (properties.path, inpPath) is cleaned as the path of a URL, tokens and all.
-  const clean = (text: unknown) =>
-    typeof text != 'string' ? text : /^[a-z]+:/i.test(text) ? cleanUrl(text) : text[0] == '/' ? cleanUrl('http://_' + text).slice(8) : mask(text);
+  // A path on its own (properties.path, inpPath) is cleaned as the path of a URL, tokens and all; prose (a link's
+  // text, a title) that starts with / is still prose: masked, never encoded or cut at its '?'.
+  const clean = (text: unknown, prose?: boolean) =>
+    typeof text != 'string'
+      ? text
+      : /^[a-z]+:/i.test(text)
+        ? cleanUrl(text)
+        : text[0] == '/' && !prose
+          ? cleanUrl('http://_' + text).slice(8)
+          : mask(text);
 
   return (touchpoint: Touchpoint) => {
     const { page, campaign } = touchpoint.context;
@@ -101,7 +111,7 @@ export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
     touchpoint.context.page = { ...page, url, referrer: clean(page.referrer) as string, title: mask(page.title), path: new URL(url).pathname, search: new URL(url).search };
     // A copy: the campaign is shared by every touchpoint of the page.
     if (campaign) touchpoint.context.campaign = Object.fromEntries(Object.keys(campaign).map((key) => [key, mask(String(campaign[key]))]));
-    for (const key of PAGE_KEYS) if (key in touchpoint.properties) touchpoint.properties[key] = clean(touchpoint.properties[key]);
+    for (const key of PAGE_KEYS) if (key in touchpoint.properties) touchpoint.properties[key] = clean(touchpoint.properties[key], key == 'text' || key == 'title');
     return touchpoint;
   };
 };
