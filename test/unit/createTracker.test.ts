@@ -552,10 +552,8 @@ describe('track() with bad input', () => {
     });
   });
 
-  // BUG: src/createTracker.ts, track(): the misuse message is built with a template literal, `got ${event}`, which
-  // itself throws a TypeError for a Symbol or an object without a prototype, so track() throws at the page,
-  // although the Tracker type promises "Never throws: bad input is reported in the console and ignored".
-  // Expected: a warning and nothing recorded. (identify() has the same `${userId}`.)
+  // A Symbol or a null-prototype object cannot go into a template literal: the warning must be built without one
+  // (identify()'s too), or track() would throw at the page, which the Tracker type promises it never does.
   test.each([
     ['a Symbol as name', [Symbol('signup')]],
     ['a null-prototype object as name', [Object.create(null)]],
@@ -569,10 +567,8 @@ describe('track() with bad input', () => {
     expect(() => tracker.identify(Symbol('user') as any)).not.toThrow();
   });
 
-  // BUG: src/createTracker.ts, track(): `trackOptions = {}` defaults only for undefined; for null the destructuring
-  // `const { stage, … } = trackOptions` throws "Cannot destructure property 'stage' of null" at the page. Likewise
-  // `{ ...properties }` runs outside record()'s try, so properties with a throwing getter (a Proxy, a lazy model
-  // object) throw at the page. Expected: never throw; warn or ignore.
+  // Options of null cannot be destructured, and properties whose getter throws (a Proxy, a lazy model object) throw
+  // when copied: track() must survive both, since it may never throw at the page.
   test('track(name, properties, null) never throws', () => {
     const { tracker } = makeTracker();
     expect(() => tracker.track('Event', {}, null as any)).not.toThrow();
@@ -705,9 +701,8 @@ describe('delivery through the tracker', () => {
     expect(send.events.map((e) => e.event)).toEqual(['Despite IndexedDB']);
   });
 
-  // BUG: src/core/createDelivery.ts, run(): `await persisted` waits for queue.push without any limit (see
-  // createDelivery.test.ts). With a queue that never answers, nothing is sent until the page is hidden, and
-  // tracker.flush() and tracker.stop() never resolve.
+  // A queue that never answers must not hold delivery up: waiting on it without a limit, nothing would be sent until
+  // the page was hidden, and flush() and stop() would never resolve.
   test('a queue whose push never settles: flush() still resolves and the events are delivered from memory', async () => {
     const queue: Queue = { push: () => new Promise<number>(() => {}), read: async () => [], remove: async () => {} };
     const { tracker, send } = makeTracker({ queue });

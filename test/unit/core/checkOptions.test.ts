@@ -103,10 +103,8 @@ describe('invalid options', () => {
     expect(() => checkOptions({ collector, batchSize: NaN })).toThrow(/got NaN$/);
   });
 
-  // BUG: src/core/checkOptions.ts, the throw: the message is built with JSON.stringify(value), which itself throws
-  // for a value with a cycle (a store object, a DOM node, a class instance) or a BigInt. The developer then gets
-  // "Converting circular structure to JSON" (or "Do not know how to serialize a BigInt") instead of the error that
-  // names the wrong option. Expected: the TypeError naming the option, whatever the value.
+  // A wrong value that JSON cannot show (a cycle: a store, a DOM node, a class instance; or a BigInt) must still get
+  // the error that names the option, not JSON's own "Converting circular structure to JSON".
   test('a wrong value that JSON cannot show (a cycle) still gets the error that names the option', () => {
     const store: Record<string, unknown> = { name: 'my store' };
     store.self = store;

@@ -434,12 +434,9 @@ describe('a bounded queue', () => {
     expect(send.requests[2]!.json).not.toHaveProperty('dropped');
   });
 
-  // BUG: src/core/createDelivery.ts, deliver(): each request snapshots `{ dropped, failed }` when it starts and
-  // subtracts that snapshot when it is accepted. Two requests in flight at once (a normal flush still waiting for
-  // its answer when the page is hidden and leave() beacons the rest; also the fetchLater request armed by arm())
-  // both carry the same counts, so the collector is told twice, and after both succeed the counters go negative
-  // and the next batch reports `"dropped": -2`. Expected: every drop reported exactly once (e.g. take the counts
-  // out when a request carries them, and put them back if it fails).
+  // Two requests may be in flight at once (a flush still waiting for its answer when the page is hidden and the rest
+  // is beaconed; the fetchLater request): the counts of dropped and failed events must be reported exactly once, never
+  // twice, and never go negative.
   test('counts are reported once even when two requests are in flight at once', async () => {
     const inner = memoryQueue();
     let pushes = 0;
@@ -527,11 +524,8 @@ describe('chunks', () => {
     expect(send.messageIds).toEqual(ids(events));
   });
 
-  // BUG: src/core/createDelivery.ts, take(): it reserves 64 bytes for the batch's own keys and sentAt, but the
-  // default body also carries `,"dropped":N` and `,"failed":N` when there are losses to report (23+ bytes on top
-  // of the 48 that `{"batch":[…],"sentAt":"…"}` needs), so a chunk packed up to the limit gives a body a few bytes
-  // over maxBatchBytes ("The largest request body, in bytes"). Expected: the body never exceeds maxBatchBytes
-  // (reserve room for the counts, or measure the serialized body).
+  // The counts of dropped and failed events lengthen the body (`,"dropped":N,"failed":N`): a chunk packed to the
+  // limit must leave room for them, since maxBatchBytes is the largest request body.
   test('a body reporting dropped and failed counts still fits in maxBatchBytes', async () => {
     const inner = memoryQueue();
     let pushes = 0;
@@ -795,11 +789,9 @@ describe('a queue that fails', () => {
     expect(ids(send.events)).toEqual([event.messageId]);
   });
 
-  // BUG: src/core/createDelivery.ts, run(): `await persisted` has no time limit. When queue.push never settles (an
-  // IndexedDB that hangs, as Safari's has, behind a queue without idbQueue's own timeout), run() never gets past
-  // it: nothing is sent until the page is hidden, and because `running` stays set, every later flush() returns the
-  // same stuck promise, so tracker.flush() and tracker.stop() never resolve either. Expected: a queue that does not
-  // answer counts as failed after a while (as one that rejects does), and the events go from memory.
+  // A push that never settles (an IndexedDB that hangs, as Safari's has, behind a queue without idbQueue's own
+  // timeout) counts as failed after a while: otherwise nothing would be sent until the page was hidden, and every
+  // later flush() would wait on the same stuck run.
   test('when push never settles, the events are still delivered from memory', async () => {
     const { delivery, send } = start({ queue: brokenQueue({ push: () => new Promise<number>(() => {}) }) });
     const event = touchpoint();
@@ -904,11 +896,8 @@ describe('the backlog that closed tabs and earlier visits left', () => {
     expect(await queue.read()).toEqual([]);
   });
 
-  // BUG: src/core/createDelivery.ts, run(): when sending the backlog fails, deliver() schedules a retry at retryAt,
-  // but that retry's run() skips the backlog (backlogAt, a minute after the first reading, is still ahead) and,
-  // since retryAt is now past, schedules nothing more. In a tab that tracks nothing further, the backlog is then
-  // never tried again while the page lives (it waits for the next page load). Expected: a failed backlog is
-  // retried on its own, at the latest when it may be read again (schedule for max(retryAt, backlogAt)).
+  // A backlog the collector failed to take must be retried on its own: in a tab that tracks nothing further,
+  // nothing else would send it while the page lives.
   test('a backlog the collector fails to take is tried again without anything else happening', async () => {
     const queue = memoryQueue();
     await queue.push([queued('closed-tab')]);

@@ -316,10 +316,8 @@ describe('consent pending', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
-  // BUG: src/createTracker.ts, consent('denied'): `storage.clear('touchtrail.')` clears localStorage only, and only
-  // keys starting 'touchtrail.'. The checkoutSteps capture keeps the visitor's checkout progress in sessionStorage
-  // under 'touchtrail:checkout' (src/capture/checkoutSteps.ts, STATE), which a denial leaves in place (and which
-  // the capture goes on reading and writing). Expected: denial deletes what touchtrail stored anywhere.
+  // The checkoutSteps capture keeps the visitor's checkout progress in sessionStorage ('touchtrail:checkout'): a
+  // denial must delete what touchtrail stored anywhere, not only its localStorage keys.
   test("denied deletes the checkout note the checkoutSteps capture kept in sessionStorage", async () => {
     sessionStorage.setItem('touchtrail:checkout', JSON.stringify({ step: 2, stepName: 'shipping' }));
     sessionStorage.setItem('site.tab', '1');
@@ -351,12 +349,8 @@ describe('consent pending', () => {
     expect(touchtrailKeys()).toEqual([]);
   });
 
-  // BUG: src/createTracker.ts, consent('denied'): to delete stored events it calls `idbQueue().read()` whether or
-  // not a queue database exists. Opening IndexedDB creates the database (idb-keyval's createStore creates the
-  // 'touchtrail' database and its 'events' store on upgradeneeded), so a visitor who never consented and denies
-  // (or a CMP that re-confirms "denied" on every page) gets an empty 'touchtrail' database written to their browser.
-  // Expected: no database is created; e.g. check indexedDB.databases() first, or use indexedDB.deleteDatabase,
-  // which deletes without creating.
+  // Opening IndexedDB creates the database: a visitor who never consented and denies (or a CMP that confirms
+  // "denied" again on every page) must not get an empty 'touchtrail' database for it.
   test.each(['pending', 'denied'] as const)(
     'consent("denied") from %s, when nothing was ever stored, creates no IndexedDB database',
     async (initial) => {
@@ -370,12 +364,9 @@ describe('consent pending', () => {
 });
 
 describe("consent('denied') with a custom queue (the queue option is public)", () => {
-  // BUG: src/createTracker.ts, consent('denied'): `queue?.read().then(queue.remove, fail)` runs outside any guard.
-  // A queue whose read() throws synchronously (one backed by localStorage where storage is blocked, say) or returns
-  // a plain array (the interface asks for a promise, an easy slip) makes consent('denied') throw at the page, the
-  // one call a consent banner must be able to make; the visitor's denial is then half done (held touchpoints
-  // cleared, stored ones kept). Found by fuzz.test.ts. Expected: no throw; the result of read() taken through
-  // Promise.resolve inside a guard.
+  // consent('denied') is the one call a consent banner must be able to make: a site's queue whose read() throws
+  // (storage blocked) or returns a plain array instead of a promise must not make it throw, nor leave the denial half
+  // done. Found by fuzz.test.ts.
   test.each([
     [
       'read() throws',
@@ -390,10 +381,8 @@ describe("consent('denied') with a custom queue (the queue option is public)", (
     expect(() => tracker.consent('denied')).not.toThrow();
   });
 
-  // BUG: src/createTracker.ts, consent('denied'): `.then(queue.remove, …)` passes the method without its object, so
-  // a queue written as a class (`remove(events) { return this.db.delete(…) }`) runs remove with `this` undefined: it
-  // throws inside the then (an unhandled rejection), and the stored events of a visitor who denied consent are not
-  // deleted. Expected: `queue.remove(events)` called on the queue.
+  // A queue written as a class needs its `this`: remove() must be called on the queue, or the stored events of a
+  // visitor who denied consent would stay.
   test('a queue written as a class has its events deleted', async () => {
     class ArrayQueue {
       events: any[] = [];
@@ -500,11 +489,8 @@ describe('consent() with a bad value', () => {
     expect(writes).toEqual([]);
   });
 
-  // BUG: src/createTracker.ts, consent(): the warning is built with a template literal, `got ${state}`, which
-  // throws a TypeError for a Symbol ("Cannot convert a Symbol value to a string") and for an object without a
-  // prototype ("Cannot convert object to primitive value"), so consent() throws at the page. Expected: a warning
-  // and no change, as for every other bad value (track() and identify() were fixed for the same thing: they show
-  // `typeof`).
+  // A Symbol or a null-prototype object cannot go into a template literal: consent()'s warning must be built
+  // without one, as track()'s and identify()'s are, or consent() would throw at the page.
   test.each([
     ['a Symbol', Symbol('granted')],
     ['a null-prototype object', Object.create(null)],
@@ -515,18 +501,15 @@ describe('consent() with a bad value', () => {
 });
 
 describe('consent and privacySignals options', () => {
-  // BUG: src/core/checkOptions.ts has no rule for `consent` (nor for `privacySignals`). createTracker({ consent:
-  // 'yes' }) is accepted, and then every touchpoint is silently thrown away: process() keeps touchpoints only when
-  // consent is 'granted' or 'pending', and deliver() is never created. A typo in a CMP integration loses all data
-  // without a word. Expected (as for every other option): a TypeError that names the option and what it must be.
+  // A typo in a CMP integration (consent: 'yes') would otherwise throw every touchpoint away without a word: it must
+  // be refused at start-up with a TypeError that names the option, as every other option is.
   test.each(['yes', 'Granted', 'accepted', true, 1])('consent: %j throws a TypeError naming "consent"', (bad) => {
     expect(() => createTracker({ collector: COLLECTOR, send: spySend(), consent: bad as any })).toThrow(
       expect.objectContaining({ name: 'TypeError', message: expect.stringContaining('"consent"') }),
     );
   });
 
-  // BUG: as above, `privacySignals` is not checked: a typo such as 'of' (or 'Off', true) is taken as 'storageless'.
-  // Expected: a TypeError that names "privacySignals".
+  // Likewise a typo in privacySignals ('of', 'Off', true) would otherwise be taken as 'storageless'.
   test.each(['of', 'Off', 'none', true])('privacySignals: %j throws a TypeError naming "privacySignals"', (bad) => {
     expect(() => createTracker({ collector: COLLECTOR, send: spySend(), privacySignals: bad as any })).toThrow(
       expect.objectContaining({ name: 'TypeError', message: expect.stringContaining('"privacySignals"') }),

@@ -79,11 +79,8 @@ describe('globals the page broke', () => {
     expect(events.map((e) => e.type)).toEqual(['track', 'page']);
   });
 
-  // BUG: src/lib/jsonSafe.ts calls any toJSON it finds ("Decimal, Temporal and the like say how they want to be
-  // sent"), including the Array.prototype.toJSON of Prototype.js, which src/lib/stringify.ts takes pains to set
-  // aside. So on a Prototype.js page every array property is sent as a string: { items: [1, 2, 3] } arrives as
-  // { items: "[1, 2, 3]" }. Expected: arrays stay arrays (skip toJSON for arrays, or set Array.prototype.toJSON
-  // aside around jsonSafe as stringify does).
+  // Prototype.js puts a toJSON on Array.prototype that turns arrays into strings: jsonSafe calls the toJSON of
+  // Decimal, Temporal and the like, but must not call that one, or { items: [1, 2, 3] } would arrive as "[1, 2, 3]".
   test('Array.prototype.toJSON (Prototype.js): array properties are still sent as arrays', async () => {
     installPrototypeJs();
     const { tracker, send } = makeTracker();
@@ -271,11 +268,8 @@ describe('globals the page broke', () => {
       expect(send.requests.map((r) => r.body).join('')).not.toContain('polluted');
     });
 
-    // BUG: src/privacy/redact.ts: `for (const key in campaign) campaign[key] = mask(campaign[key]!)` walks inherited
-    // enumerable properties too. With Object.prototype.polluted = 'yes' and utm_* in the URL, every event gets an
-    // own context.campaign.polluted = 'yes' (the pollution is sent). With a function on Object.prototype (old
-    // libraries added `each`, `extend`, …), mask() calls .replace on a function, the redact processor throws, and
-    // the tracker drops every touchpoint of a campaign landing. Expected: only own keys (Object.keys).
+    // Only the campaign's own keys are masked and sent: what a page put on Object.prototype must not be sent, and a
+    // function there (old libraries added `each`, `extend`, …) must not break redaction on a campaign landing.
     test.each([
       ['a string', 'yes'],
       ['a function', function each() {}],
@@ -291,9 +285,8 @@ describe('globals the page broke', () => {
       expect(events[1].context.campaign).toEqual({ source: 'news', medium: 'email' });
     });
 
-    // BUG: src/core/createIdentity.ts, persist(): `for (const name in memory) storage.set(key(name), memory[name]!)`
-    // walks inherited enumerable properties: granting consent on a polluted page writes localStorage
-    // 'touchtrail.polluted'. Expected: own keys only.
+    // Granting consent stores only the identity's own keys: on a polluted page an inherited one would become
+    // localStorage 'touchtrail.polluted'.
     test('granting consent writes only touchtrail’s own keys', async () => {
       const { tracker } = makeTracker({ consent: 'pending' });
       await polluted('yes', async () => {
@@ -305,9 +298,8 @@ describe('globals the page broke', () => {
       expect(Object.keys(localStorage).filter((k) => k.startsWith('touchtrail.'))).not.toContain('touchtrail.polluted');
     });
 
-    // BUG: src/journey/parseRules.ts: `for (const key in defaults)` walks inherited enumerable properties, so on a
-    // polluted page a valid rules document gets an error "rules.defaults: expected one of …, found \"polluted\"".
-    // Expected: own keys only (Object.keys), no error.
+    // parseRules reads only a document's own keys: on a polluted page an inherited one would be reported as an error in
+    // a valid document.
     test('parseRules: a valid document has no errors', async () => {
       const result = await polluted('yes', async () => parseRules({ defaults: { decision: 'decision' } }));
       expect(result.errors).toEqual([]);
@@ -422,11 +414,9 @@ describe('properties JSON cannot carry', () => {
     allEvents(send);
   });
 
-  // BUG: src/lib/jsonSafe.ts: a Proxy whose traps throw (a hostile object, or a revoked Proxy: MobX, Immer and Vue
-  // hand those out once a draft or store is disposed) is only protected where a getter is read; `value instanceof Date` (getPrototypeOf trap), `.toJSON` (get trap) and
-  // Object.keys (ownKeys trap) throw out of jsonSafe, createTracker's process() catches it and drops the whole
-  // touchpoint (its other properties included) without a word outside debug mode. Expected: the value left out
-  // (reported as "a hostile object"), the touchpoint sent.
+  // A Proxy whose traps throw (a hostile object, or a revoked Proxy: MobX, Immer and Vue hand those out once a draft
+  // or store is disposed) may fail on any read, not only a getter's: it is left out, and the rest of the touchpoint is
+  // still sent rather than dropped whole.
   test.each([
     ['a Proxy that throws on every trap', hostileProxy],
     ['a revoked Proxy', revokedProxy],
@@ -449,12 +439,9 @@ describe('properties JSON cannot carry', () => {
     allEvents(send);
   });
 
-  // BUG: src/lib/jsonSafe.ts bounds each level (8193 characters, 1,000 items, 500 keys, depth 8) but not the whole
-  // value, and a shared reference is copied again wherever it appears. A small object graph whose levels point at
-  // the same child (10 references each, as normalised stores and component trees have) costs 10^depth visits in
-  // one microtask: at depth 8, 10^8, freezing the page for minutes, for a result the size cap then throws away.
-  // Here depth 5: 100,000 visits of 6 objects. Expected: a budget for the whole value (nodes or bytes, e.g. stop
-  // at maxBatchBytes), so the work stays in the thousands.
+  // A shared reference is copied wherever it appears: a small graph whose levels point at the same children (as
+  // normalised stores and component trees do) costs 10^depth visits unless the whole value has a budget, and at depth 8
+  // that froze the page for minutes. Here depth 5: 100,000 visits of 6 objects without a budget.
   test('a small graph of shared references costs bounded work', async () => {
     let reads = 0;
     let node: any = { leaf: 1 };
@@ -472,13 +459,9 @@ describe('properties JSON cannot carry', () => {
 });
 
 describe('the cost of hostile input', () => {
-  // BUG: src/privacy/redact.ts, PATTERNS: the email pattern /[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+/gi backtracks
-  // quadratically on a long run of word characters without an '@': from every start it consumes the whole run, then
-  // gives it back one character at a time looking for '@'. 8 KB of letters (jsonSafe's cap for one string, and no
-  // cap at all for document.title, the URL path or the referrer) costs ~0.3 s of main thread per field per event in
-  // Node; 20 KB costs ~3 s, 50 KB ~20 s, 1 MB hours (a frozen tab). Found because a test with a 1 MB title hung.
-  // Expected: linear time, e.g. anchor the local part on a preceding non-word character and bound it
-  // (/(?<![\w.+-])[\w.+-]{1,64}(?:@|%40).../), or test for '@'/'%40' before running the pattern.
+  // The email pattern must run in linear time: one that backtracked over a long run of word characters without an '@'
+  // took ~0.3 s per field per event for 8 KB of letters, and hours (a frozen tab) for 1 MB. Found when a test with a
+  // 1 MB title hung.
   test('a long title (8 KB of letters, no email in it) is redacted in linear time', async () => {
     document.title = 'a'.repeat(8192);
     const { tracker, send } = makeTracker();
@@ -490,10 +473,8 @@ describe('the cost of hostile input', () => {
     expect(took).toBeLessThan(50);
   });
 
-  // BUG: src/createTracker.ts, identify(): traits are spread (`{ ...traits }`) without checking that they are an
-  // object, as track() checks its properties. identify('user-1', 'pro') sends traits { 0: 'p', 1: 'r', 2: 'o' }; a
-  // long string becomes an object with one key per character, built synchronously in the page's call (a 1 MB
-  // string: ~3 s). Expected: as track(): a warning and the traits ignored.
+  // Traits must be an object, as track()'s properties must: a string spread into traits becomes one key per
+  // character ({ 0: 'p', 1: 'r', 2: 'o' }), a slow copy in the page's own call when the string is long.
   test('identify() with traits that are a string: a warning, and no character-indexed traits', async () => {
     const { tracker, send } = makeTracker();
     tracker.identify('user-1', 'pro' as any);
@@ -524,12 +505,8 @@ describe('the size cap', () => {
     expect(event.event).toBe('Many');
   });
 
-  // BUG: src/core/createDelivery.ts, add(): only `properties` are trimmed when an event is over the cap. What else
-  // can be large goes out as it is, in a body above maxBatchBytes (the 64 KB keepalive budget then refuses it, and
-  // a beacon at unload is lost): identify() traits (jsonSafe keeps 500 keys of 8 KB each), the event name of
-  // track() (not cut at all: a 1 MB name is a 1 MB body), and context.page.title (a page title of any length:
-// 70 KB of title is a 70 KB body).
-  // Expected: every event within maxBatchBytes: traits trimmed like properties, the name and title cut.
+  // Properties are not all that can make an event too large: identify()'s traits, track()'s name and the page's
+  // title can too, and a body over the browser's 64 KB keepalive budget is refused (a beacon at unload is then lost).
   test.each([
     ['identify() with huge traits', (t: any) => t.identify('user-1', Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`t${i}`, 'y'.repeat(10_000)])))],
     ['a 1 MB event name', (t: any) => t.track('n'.repeat(1 << 20))],

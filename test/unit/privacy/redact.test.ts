@@ -31,31 +31,23 @@ interface Case {
   secrets: string[];
   /** Harmless values: each must appear in some body, as written here. */
   keep?: string[];
-  /** Why this case fails today (the test is then `test.fails`). */
+  /** The fixed bug this case guards against, named in the test's title. */
   bug?: string;
 }
 
-// Bugs found by the corpus, referred to by the cases below.
-// BUG (path tokens): src/privacy/redact.ts, cleanUrl(): only the query and the fragment of a URL are cleaned; the
-// path is only masked for emails, phones and cards. Credentials that live in the path are sent as they are: a
-// password-reset or magic-link token (Laravel /password/reset/{token}, Django /reset/<uidb64>/<token>/, many magic
-// links), and a servlet session id (;jsessionid=…, a path parameter). Expected: token-like path segments (the same
-// test as for fragments: a long opaque run of 24+ word characters, or a `;name=value` path parameter) replaced,
-// e.g. by '[token]'.
-const PATH_TOKENS = 'path tokens: only the query and the fragment are cleaned, the path is only masked';
-// BUG (encoded separators): src/privacy/redact.ts, PATTERNS: the phone and card patterns allow ' ', '.', '-', '(' and
-// ')' between digits, but a URL carries a space as %20 (in a path or fragment) or '+' (in a query that
-// URLSearchParams re-serialised). So "+44 20 7946 0958" in a hash route (…/+44%2020%207946%200958), a card number
-// with spaces in a path (4111%201111%201111%201111) and a phone in utm_term (%2B1%20415%20555%200132, or
-// %2B1+415+555+0132 once URLSearchParams re-serialises the query; kept because utm_* are allowed) are sent unmasked in context.page.url, .path and .search. Expected: mask the decoded URL text (or
-// accept %20 and + as separators).
-const ENCODED_SEPARATORS = 'encoded separators: %20 and + between digits defeat the phone and card patterns';
-// BUG (over-redaction of fragments): src/privacy/redact.ts, TOKEN_FRAGMENT = /=|[\w-]{24,}/ treats any run of 24
-// word characters or hyphens as a token, and hyphens are part of the run: an SPA route with an ordinary slug
-// (#/blog/how-to-choose-running-shoes) or an in-page anchor (#frequently-asked-questions) loses its whole
-// fragment. With pageViews({ hash: true }) two different routes then arrive as the same URL. Expected: such
-// slugs survive; e.g. do not count '-' in the run, or require digits and letters mixed as tokens have.
-const SLUG_FRAGMENTS = 'over-redaction: a fragment with a 24+ character slug is dropped as if it were a token';
+// What the corpus once found wrong, now fixed, and named in the titles of the cases below that guard it.
+// Path tokens: credentials live in paths too, not only in the query and the fragment: password-reset and
+// magic-link tokens (Laravel /password/reset/{token}, Django /reset/<uidb64>/<token>/) and a servlet's
+// ;jsessionid=… path parameter.
+const PATH_TOKENS = 'path tokens: tokens in the path are cleaned too, not only the query and the fragment';
+// Encoded separators: a URL carries a space as %20 (in a path or a fragment) or as + (in a query URLSearchParams
+// rewrote), so phone and card numbers must be found with those between their digits too: "+44 20 7946 0958" in a
+// hash route, a card in a path, a phone in utm_term (kept, as utm_* are allowed).
+const ENCODED_SEPARATORS = 'encoded separators: phone and card numbers are masked with %20 or + between their digits';
+// Over-redaction: an ordinary slug is no token. An SPA route (#/blog/how-to-choose-running-shoes) or an in-page
+// anchor (#frequently-asked-questions) must keep its fragment, or with pageViews({ hash: true }) two routes would
+// arrive as the same URL.
+const SLUG_FRAGMENTS = 'over-redaction: a fragment with a 24+ character slug is kept, not dropped as a token';
 
 const CORPUS: Case[] = [
   // Emails: plain, %40-encoded, upper case, plus-tagged, in paths, queries, fragments, titles, link texts.
@@ -424,7 +416,7 @@ describe('nothing personal reaches the wire', () => {
       expect(leaks(bodies, c.secrets)).toEqual([]);
       for (const kept of c.keep || []) expect(bodies.some((b) => b.includes(kept)), `"${kept}" survives`).toBe(true);
     };
-    // Cases with a `bug` fail today; see the BUG notes at the top of this file.
+    // Cases with a `bug` guard against a fixed one; see the notes at the top of this file.
     if (c.bug) test(`${c.name} [known bug: ${c.bug}]`, check);
     else test(c.name, check);
   }
@@ -501,22 +493,15 @@ describe('options', () => {
     expect(view.properties).toMatchObject({ channel: 'paid_search', stage: 'awareness', stageFrom: 'default' });
   });
 
-  // BUG: src/createTracker.ts: `const { redact: redaction = {} } = options` defaults only for undefined, and then
-  // `redaction ? [redact(redaction)] : []`: redact: null (a config merged from JSON or a CMS, where "unset" is null),
-  // 0 or '' silently turns redaction OFF, and every email, token and card in URLs and titles goes on the wire.
-  // Only `false` is documented to turn it off. Expected: anything but false keeps redaction on (or createTracker
-  // throws a TypeError naming "redact"); a privacy default must fail closed.
+  // A privacy default must fail closed: only `false` turns redaction off, so redact: null (a config merged from JSON
+  // or a CMS, where "unset" is null), 0 or '' must keep it on, or be refused at start-up.
   test.each([null, 0, ''])('redact: %j does not turn redaction off', async (value) => {
     const bodies = await rejectedOr(() => visit({ name: 'null', page: '/u/jane.doe@example.com?token=t0k3n5ecret', secrets: [] }, value as any));
     if (bodies) expect(leaks(bodies, ['jane.doe@example.com', 't0k3n5ecret'])).toEqual([]);
   });
 
-  // BUG: src/privacy/redact.ts, cleanUrl(): its try/catch around the cleaning returns `mask(text)`, the URL with its
-  // whole query and fragment, when anything in it throws; and allowParams is not checked (nor is `redact` in
-  // src/core/checkOptions.ts). allowParams: 'q' (a string where an array belongs, an easy slip), [/^q$/] or [null]
-  // make `allowParams.some` / `p.endsWith` throw for every URL with a query, so redaction fails open: every token,
-  // session id and email-bearing parameter is sent. Expected: fail closed (on an error, drop the query and fragment),
-  // and a TypeError from createTracker naming the option.
+  // A wrong allowParams (a string where an array belongs, a RegExp, null in the list) must not make redaction fail
+  // open and let tokens through: it is refused at start-up, or redaction keeps the campaign parameters alone.
   test.each([
     ['a string', 'q'],
     ['a RegExp in the list', [/^q$/]],

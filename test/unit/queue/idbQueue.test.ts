@@ -80,12 +80,9 @@ describe('idbQueue', () => {
     expect(ids(await queue.read())).toEqual(ids([...events.slice(3), newest]));
   });
 
-  // BUG: src/queue/idbQueue.ts, save(): the oldest *stored* records are deleted before the new ones are put, so a
-  // single push larger than the bounds (a burst, or the backlog of `unsaved` events createDelivery re-pushes
-  // after IndexedDB failed for a while, up to 10 000) deletes everything stored, finds nothing more to delete,
-  // then stores the whole burst anyway: the queue ends above maxEvents/maxBytes and push resolves to 0, so the
-  // loss of the overflow is never reported either. Expected (as memoryQueue does, and as the Queue contract
-  // says): keep the newest that fit and resolve to how many were dropped.
+  // A single push larger than the bounds (a burst, or the events createDelivery pushes again after IndexedDB failed
+  // for a while) keeps its newest and counts the rest, as the Queue contract says: deleting what was stored first
+  // would leave the queue over its bounds, and the loss unreported.
   test('a single push larger than maxEvents keeps only the newest and counts the rest', async () => {
     const queue = idbQueue({ database: freshDatabase(), maxEvents: 3 });
     const events = [0, 1, 2, 3, 4].map((i) => event(1000 + i, 0));
@@ -127,13 +124,9 @@ describe('idbQueue', () => {
     expect(await queue.read()).toEqual([]);
   });
 
-  // BUG: src/queue/idbQueue.ts, save() (and remove()): run() resolves with what the work function returns, as soon
-  // as the requests are *issued*, not when the transaction commits (idb-keyval's own set() waits for
-  // promisifyRequest(store.transaction); this code does not). So push() says "stored" before anything is
-  // durable, and an error that arrives as a failed request or an aborted transaction (in Chromium a full quota
-  // shows up this way, as QuotaExceededError on the request and an abort) never rejects push: createDelivery then
-  // neither keeps the events as `unsaved` nor evicts for quota (that branch only sees errors thrown
-  // synchronously). Expected: push resolves after the transaction's complete event and rejects on abort.
+  // push settles only once the transaction commits: a full quota may show only as an abort at commit (in Chromium),
+  // after every request succeeded, and a push that had already resolved would have createDelivery take as stored
+  // events that never were.
   test('push settles with the transaction: one that aborts (quota at commit) rejects', async () => {
     const queue = idbQueue({ database: freshDatabase() });
     const put = IDBObjectStore.prototype.put;
