@@ -469,7 +469,7 @@ describe('chunks', () => {
     const events = Array.from({ length: 10 }, () => touchpointOfSize(600));
     delivery.add(events);
     await delivery.flush();
-    // 64 + 3 × 601 fits in 2000; a fourth event would not.
+    // 128 + 3 × 601 fits in 2000 (take() keeps 128 bytes for the batch's own keys); a fourth event would not.
     expect(send.requests.map((r) => r.events.length)).toEqual([3, 3, 3, 1]);
     for (const r of send.requests) expect(bytesOf(r.body)).toBeLessThanOrEqual(2000);
     expect(send.messageIds).toEqual(ids(events));

@@ -417,7 +417,7 @@ describe('nothing personal reaches the wire', () => {
       for (const kept of c.keep || []) expect(bodies.some((b) => b.includes(kept)), `"${kept}" survives`).toBe(true);
     };
     // Cases with a `bug` guard against a fixed one; see the notes at the top of this file.
-    if (c.bug) test(`${c.name} [known bug: ${c.bug}]`, check);
+    if (c.bug) test(`${c.name} [once a bug: ${c.bug}]`, check);
     else test(c.name, check);
   }
 
