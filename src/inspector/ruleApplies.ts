@@ -10,7 +10,7 @@ export interface RuleFacts {
   /** The names the touchpoint may answer to: its event and its touchpoint name. */
   names: unknown[];
   kind?: unknown;
-  /** The landing URL's utm_medium. */
+  /** The landing URL's utm_medium, in any case. */
   medium?: string;
 }
 
@@ -25,6 +25,7 @@ export const ruleApplies = (rule: TouchpointRule, facts: RuleFacts): boolean => 
     (!rule.url || matchPath(rule.url, facts.path)) &&
     (!rule.event || facts.names.includes(rule.event)) &&
     (!rule.kind || rule.kind == facts.kind) &&
-    (!rule.utmMedium || rule.utmMedium == facts.medium)
+    // Without case, as journeyStages compares media: a rule "qr" is a link tagged utm_medium=QR.
+    (!rule.utmMedium || rule.utmMedium.toLowerCase() == facts.medium?.toLowerCase())
   );
 };
