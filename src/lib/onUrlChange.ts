@@ -6,17 +6,20 @@ import { on } from './on';
  * Calls `callback` soon after the URL may have changed without a page load: pushState, replaceState,
  * back/forward, a navigation a Navigation API router intercepted, and (with `hash`) a new #fragment. Returns the
  * function that stops it.
- * The callback runs once the call stack has unwound, because routers often set the title after the URL.
+ * The callback runs once the call stack has unwound, because routers often set the title after the URL. It is told
+ * whether the change replaced the current history entry (replaceState, or a navigation with `history: 'replace'`)
+ * rather than adding or traversing one.
  */
-export const onUrlChange = (callback: () => void, fail: Fail, hash?: boolean): (() => void) => {
+export const onUrlChange = (callback: (replaced: boolean) => void, fail: Fail, hash?: boolean): (() => void) => {
   let stopped = false;
-  const soon = () => setTimeout(guard(() => stopped || callback(), fail));
+  // `replaced` is true only from replaceState and a replacing entry change: popstate and hashchange pass their event.
+  const soon = (replaced?: unknown) => setTimeout(guard(() => stopped || callback(replaced === true), fail));
   // Wrap history's methods rather than replace them: a router may have wrapped them before us, or wrap us after.
   const patch = (method: 'pushState' | 'replaceState') => {
     const original = history[method];
     const patched = function (this: History, ...args: Parameters<History['pushState']>) {
       const result = original.apply(this, args);
-      soon();
+      soon(method == 'replaceState');
       return result;
     };
     history[method] = patched;
@@ -28,7 +31,8 @@ export const onUrlChange = (callback: () => void, fail: Fail, hash?: boolean): (
   // A router built on the Navigation API changes the URL by intercepting a navigation, without history's methods;
   // its entry changes all the same. (Every same-document change does: callers check whether the page changed.)
   const navigation = (window as { navigation?: EventTarget }).navigation;
-  if (navigation) undo.push(on(navigation, 'currententrychange', soon, fail));
+  if (navigation)
+    undo.push(on(navigation, 'currententrychange', (event: { navigationType?: string }) => soon(event.navigationType == 'replace'), fail));
   return () => {
     stopped = true;
     undo.forEach((u) => u());

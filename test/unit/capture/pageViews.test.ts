@@ -77,6 +77,60 @@ describe('SPA route changes', () => {
     expect(views()).toBe(2);
   });
 
+  // Sites, tag managers, consent tools and Next.js apps tidy the address after a campaign landing:
+  // history.replaceState(null, '', location.pathname). The visitor has not moved.
+  test('a replaceState that only drops query parameters (a landing tidying its utm_*) is the same view, counted with its campaign', () => {
+    setUrl('/spring-sale?utm_source=newsletter&utm_medium=email&utm_campaign=spring&color=red');
+    const seen: string[] = [];
+    const stop = pageViews()(() => seen.push(location.search), vi.fn());
+    stops.push(stop);
+    history.replaceState(history.state, '', '/spring-sale?color=red');
+    later();
+    history.replaceState(history.state, '', location.pathname);
+    later();
+    expect(seen).toEqual(['?utm_source=newsletter&utm_medium=email&utm_campaign=spring&color=red']);
+  });
+
+  test('a replaceState to another path, or that adds or changes a parameter, is a new view', () => {
+    setUrl('/list?page=2&utm_source=x');
+    const { views } = startCapture();
+    history.replaceState({}, '', '/list?page=3');
+    later();
+    expect(views()).toBe(2);
+    history.replaceState({}, '', '/list?page=3&sort=price');
+    later();
+    expect(views()).toBe(3);
+    history.replaceState({}, '', '/other?page=3');
+    later();
+    expect(views()).toBe(4);
+  });
+
+  test('a pushState that drops query parameters is a new view, and so is going back to the address before a tidy', () => {
+    setUrl('/landing?gclid=abc');
+    const { views } = startCapture();
+    history.pushState({}, '', '/landing');
+    later();
+    expect(views()).toBe(2);
+    history.replaceState({}, '', '/landing?gclid=abc');
+    later();
+    expect(views()).toBe(3);
+    history.replaceState({}, '', '/landing');
+    later();
+    expect(views()).toBe(3);
+    setUrl('/landing?gclid=abc');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    later();
+    expect(views()).toBe(4);
+  });
+
+  test('with { hash: true }, a tidying replaceState that also changes the #fragment is a new view', () => {
+    setUrl('/app?utm_source=x#/home');
+    const { views } = startCapture({ hash: true });
+    history.replaceState({}, '', '/app#/settings');
+    later();
+    expect(views()).toBe(2);
+  });
+
   test('a change of query is a new page; a change of #fragment is not, by default', () => {
     const { views } = startCapture();
     history.pushState({}, '', '/start?page=2');
@@ -126,6 +180,21 @@ describe('SPA route changes', () => {
       navigation.dispatchEvent(new Event('currententrychange'));
       later();
       expect(views()).toBe(3);
+    } finally {
+      delete (window as any).navigation;
+    }
+  });
+
+  test('a Navigation API router that replaces the entry to drop query parameters is the same view', () => {
+    const navigation = new EventTarget();
+    (window as any).navigation = navigation;
+    try {
+      setUrl('/catalog?utm_medium=email');
+      const { views } = startCapture();
+      setUrl('/catalog'); // navigation.navigate('/catalog', { history: 'replace' }), intercepted
+      navigation.dispatchEvent(Object.assign(new Event('currententrychange'), { navigationType: 'replace' }));
+      later();
+      expect(views()).toBe(1);
     } finally {
       delete (window as any).navigation;
     }
