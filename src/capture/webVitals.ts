@@ -125,7 +125,10 @@ export const webVitals =
       const start = metric.navigationStartTime || 0;
       let view = views.get(start);
       if (!view) {
-        views.set(start, (view = { _id: uuid(), _url: metric.navigationURL || location.href, _type: metric.navigationType, _m: {}, _sent: 0 }));
+        // A page view begun after the document's own that is no soft navigation (a bfcache restore) shows the URL the
+        // document had then: web-vitals hands it the navigationURL of the metric before it, the landing's.
+        const url = (start && metric.navigationType != 'soft-navigation' && urlAt(start)) || metric.navigationURL || location.href;
+        views.set(start, (view = { _id: uuid(), _url: url, _type: metric.navigationType, _m: {}, _sent: 0 }));
         if (start) {
           clearTimeout(timer);
           timer = setTimeout(guard(() => send(start), fail), SETTLE);

@@ -281,6 +281,33 @@ test('a page restored from the back/forward cache is a page view of its own', ()
   expect(experiences()[1]).not.toHaveProperty('update');
 });
 
+// A browser without soft navigations (Safari, Firefox, Chromium before 151): the visitor lands on /, goes to
+// /checkout/payment by pushState, leaves for the payment provider and comes back with Back, restored from the
+// bfcache at /checkout/payment. web-vitals gives a restore the navigationURL of the metric before it (the landing).
+test('a page restored from the back/forward cache on an SPA route is a Page Experience of that route', () => {
+  setUrl('/');
+  start();
+  loadPage(`${ORIGIN}/`);
+  history.pushState(null, '', '/checkout/payment');
+  vi.advanceTimersByTime(1);
+  setVisibility('hidden');
+  setVisibility('visible');
+  const restored = { navigationType: 'back-forward-cache', navigationStartTime: 90_000, navigationURL: `${ORIGIN}/` };
+  report('TTFB', 0, restored);
+  report('FCP', 30, restored);
+  report('LCP', 4500, restored);
+  setVisibility('hidden');
+  const [landing, restoredView] = experiences();
+  expect(landing).toMatchObject({ path: '/', navigationType: 'navigate' });
+  expect(restoredView).toMatchObject({
+    url: `${ORIGIN}/checkout/payment`,
+    path: '/checkout/payment',
+    navigationType: 'back-forward-cache',
+    momentOfTruth: true,
+    slowMomentOfTruth: true,
+  });
+});
+
 test('stopping sends what was measured, and nothing after', () => {
   start();
   loadPage();
