@@ -34,7 +34,7 @@ export const engagement =
     const page = (href: string) => (hash ? href : href.split('#')[0]!);
     const here = () => page(location.href);
     let url = here();
-    // The page a route change reported by the Navigation API leads to: its report is made already.
+    // The page the navigation announced last leads to: the report of the page it leaves is made already.
     let left: string | undefined;
     // Engaged ms not yet reported; time is counted up to `from`, and the visitor is engaged until `until`.
     let engaged = 0;
@@ -101,10 +101,22 @@ export const engagement =
       resized.observe(document.documentElement);
       undo.push(
         () => resized.disconnect(),
-        on(navigation, 'navigate', (event: { destination: { url: string; sameDocument: boolean } }) => {
-          const to = page(event.destination.url);
-          if (event.destination.sameDocument && to != url) report(false), (left = to);
-        }, fail),
+        on(
+          navigation,
+          'navigate',
+          (event: { destination: { url: string; sameDocument: boolean }; canIntercept?: boolean; downloadRequest?: string | null }) => {
+            const to = page(event.destination.url);
+            // Each navigation replaces the one announced before it, which may have been cancelled or never committed.
+            left = undefined;
+            // A link a router will intercept still says sameDocument false (the spec keeps a navigation's original
+            // nature); canIntercept says it may stay. If it does not (the page unloads), pagehide finds nothing new.
+            if ((event.destination.sameDocument || event.canIntercept) && event.downloadRequest == null && to != url)
+              report(false), (left = to);
+          },
+          fail,
+        ),
+        // A navigation that failed or was aborted before its URL changed: a later change to that URL is reported.
+        on(navigation, 'navigateerror', () => (left = undefined), fail),
       );
     }
     active();

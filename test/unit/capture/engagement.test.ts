@@ -188,8 +188,13 @@ const withNavigation = (body: (navigation: EventTarget) => void) => {
     resizeCallbacks = [];
   }
 };
-const announce = (navigation: EventTarget, url: string, sameDocument = true) =>
-  navigation.dispatchEvent(Object.assign(new Event('navigate'), { destination: { url: new URL(url, location.href).href, sameDocument } }));
+const announce = (navigation: EventTarget, url: string, sameDocument = true, more: Record<string, unknown> = {}) =>
+  navigation.dispatchEvent(
+    Object.assign(new Event('navigate', { cancelable: true }), { destination: { url: new URL(url, location.href).href, sameDocument }, ...more }),
+  );
+/** A link click a router may intercept: per the HTML spec, destination.sameDocument stays false until it is intercepted. */
+const linkClick = (navigation: EventTarget, url: string, more: Record<string, unknown> = {}) =>
+  announce(navigation, url, false, { canIntercept: true, downloadRequest: null, ...more });
 
 test('with the Navigation API, the route left is reported before the URL changes, from the last frame, and once', () =>
   withNavigation((navigation) => {
@@ -220,6 +225,68 @@ test('with the Navigation API, the route left is reported before the URL changes
     expect(reports()[1]).toMatchObject({ engagedTime: 1500, url: 'http://localhost:3000/article?id=2' });
   }));
 
+test('with a Navigation API router, a link it intercepts reports the route left before the URL changes, once', () =>
+  withNavigation((navigation) => {
+    history.replaceState(null, '', '/products');
+    start();
+    wait(2980);
+    let urlWhenReported = '';
+    emit.mockImplementation(() => void (urlWhenReported = location.href));
+    linkClick(navigation, '/pricing'); // the router calls event.intercept()…
+    History.prototype.replaceState.call(history, null, '', '/pricing'); // …the browser commits the URL…
+    navigation.dispatchEvent(new Event('currententrychange')); // …and the entry changes
+    wait(1);
+    expect(reports()).toEqual([expect.objectContaining({ engagedTime: 3000, url: 'http://localhost:3000/products' })]);
+    expect(urlWhenReported).toBe('http://localhost:3000/products');
+  }));
+
+test('a link no router intercepts reports before the page unloads, and pagehide adds nothing', () =>
+  withNavigation((navigation) => {
+    start();
+    wait(2980);
+    linkClick(navigation, '/pricing');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(reports()).toEqual([expect.objectContaining({ engagedTime: 3000, url: 'http://localhost:3000/article?id=1' })]);
+  }));
+
+test('a navigation that fails or is cancelled before its URL changes does not cost the next report to that URL', () =>
+  withNavigation((navigation) => {
+    start();
+    wait(2980);
+    linkClick(navigation, '/pricing');
+    navigation.dispatchEvent(new Event('navigateerror')); // the router's handler failed; the URL never changed
+    input();
+    wait(2000);
+    history.pushState(null, '', '/pricing'); // later, the visitor gets there
+    wait(0);
+    expect(reports()).toEqual([
+      expect.objectContaining({ engagedTime: 3000, url: 'http://localhost:3000/article?id=1' }),
+      expect.objectContaining({ engagedTime: 2000, url: 'http://localhost:3000/article?id=1' }),
+    ]);
+    // A cancelled navigate is followed by the navigation that does happen, which announces itself afresh.
+    input();
+    wait(1000);
+    linkClick(navigation, '/plans'); // cancelled by the page: the visitor stays
+    input();
+    wait(2000);
+    linkClick(navigation, '/plans');
+    history.pushState(null, '', '/plans');
+    wait(0);
+    expect(reports()).toHaveLength(4);
+    expect(reports().slice(2)).toEqual([
+      expect.objectContaining({ engagedTime: 1000, url: 'http://localhost:3000/pricing' }),
+      expect.objectContaining({ engagedTime: 2000, url: 'http://localhost:3000/pricing' }),
+    ]);
+  }));
+
+test('a download link reports nothing before it happens: the page stays', () =>
+  withNavigation((navigation) => {
+    start();
+    wait(3000);
+    linkClick(navigation, '/price-list.pdf', { downloadRequest: '' });
+    expect(emit).not.toHaveBeenCalled();
+  }));
+
 test('content that renders after the last frame counts in that report: the height follows ResizeObserver', () =>
   withNavigation((navigation) => {
     Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 1000 }); // a skeleton
@@ -232,7 +299,7 @@ test('content that renders after the last frame counts in that report: the heigh
     expect(reports()[0]!.maxScrollDepth).toBe(20);
   }));
 
-test('a navigation to another document, or to a #fragment of this page, reports nothing before it happens', () =>
+test('a navigation no router can intercept (another origin), or to a #fragment of this page, reports nothing before it happens', () =>
   withNavigation((navigation) => {
     start();
     wait(2000);
