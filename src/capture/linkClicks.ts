@@ -1,4 +1,5 @@
 import type { Capture } from '../types';
+import { linkSelector } from '../lib/linkSelector';
 import { on } from '../lib/on';
 import { touchpointAttributes } from '../lib/touchpointAttributes';
 
@@ -55,8 +56,7 @@ export const linkClicks =
         (event: MouseEvent) => {
           // composedPath, unlike target, reaches into open shadow roots.
           const path = event.composedPath() as Element[];
-          // [*|href]: an SVG <a> may carry its href in the XLink namespace (xlink:href), as exported SVG does.
-          const link = event.button == button && path.find((node) => node.matches?.('a[*|href],area[href]'));
+          const link = event.button == button && path.find((node) => node.matches?.(linkSelector));
           if (!link || path.some((node) => node.hasAttribute?.('data-touchpoint-ignore'))) return;
           const attribute = (name: string) => link.getAttribute(name);
           let url: URL;

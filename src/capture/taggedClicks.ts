@@ -1,4 +1,5 @@
 import type { Capture } from '../types';
+import { linkSelector } from '../lib/linkSelector';
 import { on } from '../lib/on';
 import { touchpointAttributes } from '../lib/touchpointAttributes';
 
@@ -28,10 +29,10 @@ export interface TaggedClicksOptions {
  * a moment of truth, any other `data-touchpoint-x` a property `x`. The nearest tagged element names the click.
  *
  * Skipped: clicks in or under `data-touchpoint-ignore`, a bare `data-touchpoint` (it marks, but does not name), a
- * tagged link (`<a href>`, `<area href>`) unless `links` is on, because `linkClicks` records it, and clicks in a
- * tagged `<form>`: a click in a form is not its submit (the field a visitor clicks into, a button of an invalid
- * form), and `forms` records the submit, once, even one the page cancels. A link inside a tagged element is two
- * things the visitor did at once, and gives two touchpoints: the tagged element's, and `linkClicks`'s
+ * tagged link (`<a href>`, an SVG `<a xlink:href>`, `<area href>`) unless `links` is on, because `linkClicks` records
+ * it, and clicks in a tagged `<form>`: a click in a form is not its submit (the field a visitor clicks into, a button
+ * of an invalid form), and `forms` records the submit, once, even one the page cancels. A link inside a tagged
+ * element is two things the visitor did at once, and gives two touchpoints: the tagged element's, and `linkClicks`'s
  * `Link Clicked` for where the link leads; so is a tagged button inside a tagged form. A click on a `<label>` is
  * one touchpoint: the click the browser then gives the label's control is not another.
  */
@@ -53,7 +54,7 @@ export const taggedClicks =
           !tagged ||
           event.target == control ||
           path.some((node) => node.hasAttribute?.('data-touchpoint-ignore')) ||
-          (!links && tagged.matches('a[href],area[href]')) ||
+          (!links && tagged.matches(linkSelector)) ||
           // In a tagged form, only a click on a submit button (or Enter in a field, which clicks it) is the submit.
           (tagged.matches('form') && !(forms && path.some((node) => /^(submit|image)$/.test(node.type) && node.form == tagged)))
         )

@@ -120,6 +120,19 @@ describe('links: which capture owns them', () => {
     expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Start trial CTA', stage: 'decision', linkType: 'internal' });
   });
 
+  test('with both captures, a tagged SVG <a xlink:href> is one touchpoint too: Link Clicked', () => {
+    const stopLinks = linkClicks()(emit, fail);
+    start();
+    html(
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">' +
+        '<a xlink:href="https://partner.example/map" data-touchpoint="Store map"><text>Stores</text></a></svg>',
+    );
+    click(document.querySelector('text')!);
+    stopLinks();
+    expect(emit.mock.calls.map((call) => call[0])).toEqual(['Link Clicked']);
+    expect(emit.mock.lastCall![1]).toMatchObject({ touchpoint: 'Store map', href: 'https://partner.example/map' });
+  });
+
   test('a link inside a tagged element: the tagged element, and Link Clicked for where it leads', () => {
     const stopLinks = linkClicks()(emit, fail);
     start();
