@@ -10,7 +10,8 @@ export interface CheckoutStep {
   /**
    * The page: a path (`'/checkout/shipping'`, a trailing slash is optional), a glob on the path where `*` is any
    * run of characters (`'/checkout/*'`), or a RegExp, tested against path, query and hash (`/[?&]step=payment/`).
-   * A page reports a step once; a page is its path and query, and its hash too when a RegExp rule has a `#`.
+   * A page reports a step once; a page is its path and query, and its hash too when that is a route (`#/cart`,
+   * `#!/cart`) or a RegExp rule has a `#`: an in-page `#anchor` is the same page.
    */
   url: string | RegExp;
   /** Its position in the checkout, from 1. */
@@ -79,12 +80,13 @@ export const checkoutSteps =
     // The order comes after every step.
     const done = Math.max(3, ...steps.map((s) => s.step)) + 1;
     // A page is its path and query: an #anchor, or a hash a router does not use, is the same page, unless a rule
-    // tells pages apart by the hash (a hash-routed checkout).
+    // tells pages apart by the hash (a hash-routed checkout) or the hash is a route (#/cart, #!/cart), which a
+    // hash-routed SPA that reports through its data layer alone has and no anchor does.
     // (A path cannot hold a `#`, so one in the rules is a RegExp's.)
     const hashed = (steps.map((s) => s.url) + ',' + confirmation).includes('#');
     let page = '';
-    // What this page has reported already: a step seen through two inputs counts once.
-    let seen: Record<string, 1> = {};
+    // What this page has reported already, and for an order its id: a step seen through two inputs counts once.
+    let seen: Record<string, string> = {};
     let leaving = 0;
     let stopped = false;
     // sessionStorage throws when blocked (sandboxed frames, storage turned off) or full, and may not be written
@@ -104,12 +106,21 @@ export const checkoutSteps =
       } catch {}
     };
 
+    // Called on every URL change too, not only when a step is reported: coming back to a page after one that
+    // reported nothing (the cart, a product) is coming back, and reports its steps again.
+    const arrive = () => {
+      const at = here(hashed || /^#!?\//.test(location.hash));
+      if (page != at) (page = at), (seen = {});
+    };
+
     const checkout = (event: string, phase: string, step: number, stepName: string, properties: Properties = {}, element?: Element) => {
-      if (page != here(hashed)) (page = here(hashed)), (seen = {});
-      if (stopped || seen[phase + step]) return;
-      seen[phase + step] = 1;
+      arrive();
+      const order = phase == 'o' ? (properties.order_id as string) || '' : '';
+      // An order with an id is told apart by its id (the orders below), not by the page: a page may take a second
+      // order in place. Only an order this page reported without one (the confirmation URL rule) is the same order.
+      if (stopped || (phase + step in seen && !(order && seen[phase + step]))) return;
+      seen[phase + step] = order;
       const { step: furthest = 0, orders = [] } = load() || {};
-      const order = properties.order_id as string;
       // An order counts once a session: the thank-you page reloaded, or its URL cleaned of `?order=`, is the same
       // order. One without an id is the checkout's, and the checkout has none left once an order completed it.
       if (phase == 'o' && (order ? orders.includes(order) : furthest == done)) return;
@@ -152,6 +163,7 @@ export const checkoutSteps =
       }
     };
     const route = () => {
+      arrive();
       steps.forEach((s) => matches(s.url) && checkout('Checkout Step Viewed', 'v', s.step, s.name));
       if (confirmation && matches(confirmation)) checkout('Order Completed', 'o', done, 'confirmation');
     };

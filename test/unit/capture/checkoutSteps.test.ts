@@ -505,6 +505,50 @@ describe('dedupe', () => {
     expect(named('Order Completed')).toHaveLength(2);
   });
 
+  test('a hash-routed SPA reporting through the data layer: each #/route is a page, so its next checkout and order count', () => {
+    history.replaceState(null, '', '/#/cart');
+    start({});
+    const checkout = (order: string) => {
+      go('/#/checkout');
+      w.dataLayer.push({ event: 'begin_checkout', ecommerce: { value: 10 } });
+      go('/#/checkout/payment');
+      w.dataLayer.push({ event: 'add_payment_info', ecommerce: { value: 10 } });
+      go('/#/thanks');
+      w.dataLayer.push({ event: 'purchase', ecommerce: { transaction_id: order, value: 10 } });
+    };
+    checkout('T-1');
+    go('/#/products/cap');
+    checkout('T-2');
+    expect(named('Checkout Started')).toHaveLength(2);
+    expect(named('Order Completed').map((p) => p.order_id)).toEqual(['T-1', 'T-2']);
+  });
+
+  test('a #!/route (a hashbang router) is a page too: back on it after a page that reported nothing, its step counts again', () => {
+    history.replaceState(null, '', '/#!/checkout');
+    start({});
+    w.dataLayer.push({ event: 'begin_checkout', ecommerce: {} });
+    go('/#!/products/cap');
+    go('/#!/checkout');
+    w.dataLayer.push({ event: 'begin_checkout', ecommerce: {} });
+    expect(named('Checkout Started')).toHaveLength(2);
+  });
+
+  test('a page that takes a second order in place (a new transaction_id, same URL) counts it; the same order again does not', () => {
+    history.replaceState(null, '', '/kiosk');
+    start({});
+    w.dataLayer.push({ event: 'purchase', ecommerce: PURCHASE });
+    w.dataLayer.push({ event: 'purchase', ecommerce: { ...PURCHASE, transaction_id: 'T-1002' } });
+    w.dataLayer.push({ event: 'purchase', ecommerce: PURCHASE });
+    expect(named('Order Completed').map((p) => p.order_id)).toEqual(['T-1001', 'T-1002']);
+  });
+
+  test('a purchase pushed after the confirmation URL rule reported the order on that page is that order, not another', () => {
+    history.replaceState(null, '', '/checkout/thanks');
+    start();
+    w.dataLayer.push({ event: 'purchase', ecommerce: PURCHASE });
+    expect(named('Order Completed')).toHaveLength(1);
+  });
+
   test('a form submitted and the data layer event for that step are one step completed', () => {
     document.body.innerHTML = '<form data-touchpoint-checkout-step="2"></form>';
     start({ steps: STEPS });
