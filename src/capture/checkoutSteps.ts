@@ -145,6 +145,15 @@ export const checkoutSteps =
     const viewed = new WeakMap<Element, number>();
     // Marked elements the page keeps hidden (a collapsed accordion, a step not reached yet), viewed once shown.
     const unseen = new Set<Element>();
+    // What shows a hidden step need not touch the DOM at all: CSS on a checkbox's checkedness (input:checked ~
+    // .panel), on :target, on a media query. The browser reports a change of rendering, whatever its cause, to an
+    // IntersectionObserver, for elements in the viewport only: a step revealed out of sight counts once the visitor
+    // scrolls to it. "Shown" is still what checkVisibility() says: the report only makes us look again.
+    const io =
+      w.IntersectionObserver &&
+      new IntersectionObserver(
+        guard((entries: IntersectionObserverEntry[]) => entries.forEach((entry) => entry.isIntersecting && view(entry.target)), fail),
+      );
     const view = (element: Element) => {
       const step = +element.getAttribute(ATTRIBUTE)!;
       unseen.delete(element);
@@ -153,8 +162,10 @@ export const checkoutSteps =
         // and a closed <details>; before it, such an element had no boxes.
         if (element.checkVisibility ? element.checkVisibility() : element.getClientRects().length)
           viewed.set(element, step), marked(element, 'Checkout Step Viewed', 'v');
-        else if (element.isConnected) unseen.add(element);
+        // Observing an observed element again does nothing: no new report, so no loop where the two disagree.
+        else if (element.isConnected) return unseen.add(element), io && io.observe(element);
       }
+      io && io.unobserve(element);
     };
     const look = (node: Node) => {
       if (node instanceof Element) {
@@ -271,18 +282,20 @@ export const checkoutSteps =
     // DOMContentLoaded, so that the page's own DOMContentLoaded handlers, which may push, have run too; they may have
     // been added after ours (a shop script after the tag, or the tag started early from a cached rules file).
     // Markup rendered later (an SPA's step component) is seen when it appears: only what was added is looked at.
-    // While a step is hidden, any attribute may show it (hidden, class, style, open, aria-expanded under a CSS rule):
-    // hidden steps are looked at again after each change, and attributes are watched only then.
+    // Hidden steps are the IntersectionObserver's; a change only lets go of those the page removed (isConnected costs
+    // no style recalc, checkVisibility() does). Without IntersectionObserver, any attribute may show a hidden step
+    // (hidden, class, style, open, aria-expanded under a CSS rule): hidden steps are then looked at again after each
+    // change, and all attributes are watched only while one waits.
     const watch = () =>
       observer.observe(document.documentElement, {
         childList: true,
         subtree: true,
-        ...(unseen.size ? { attributes: true } : { attributeFilter: [ATTRIBUTE] }),
+        ...(unseen.size && !io ? { attributes: true } : { attributeFilter: [ATTRIBUTE] }),
       });
     const observer = new MutationObserver(
       guard((records: MutationRecord[]) => {
         records.forEach((record) => (record.attributeName == ATTRIBUTE ? view(record.target as Element) : record.addedNodes.forEach(look)));
-        [...unseen].forEach(view);
+        [...unseen].forEach((element) => (io && element.isConnected) || view(element));
         watch();
       }, fail),
     );
@@ -297,6 +310,7 @@ export const checkoutSteps =
     return () => {
       stopped = true;
       observer.disconnect();
+      io && io.disconnect();
       undo.forEach((u) => u());
     };
   };

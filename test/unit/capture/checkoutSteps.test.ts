@@ -33,6 +33,32 @@ Element.prototype.checkVisibility = function (this: Element) {
   return this.isConnected;
 };
 
+// jsdom has no IntersectionObserver, nor renders. As a browser does for a page that fits in the viewport, frame() (a
+// rendering of the page) reports each observed element whose rendering changed since the last report, and every newly
+// observed one: intersecting when checkVisibility() says it is shown.
+const observers = new Set<{ targets: Map<Element, unknown>; report: () => void }>();
+(window as any).IntersectionObserver = function (callback: IntersectionObserverCallback) {
+  const targets = new Map<Element, boolean | undefined>();
+  const observer = {
+    targets,
+    observe: (target: Element) => targets.has(target) || targets.set(target, undefined),
+    unobserve: (target: Element) => targets.delete(target),
+    disconnect: () => (targets.clear(), observers.delete(observer)),
+    report: () => {
+      const entries: { target: Element; isIntersecting: boolean }[] = [];
+      targets.forEach((was, target) => {
+        const now = target.checkVisibility();
+        if (now !== was) targets.set(target, now), entries.push({ target, isIntersecting: now });
+      });
+      if (entries.length) callback(entries as IntersectionObserverEntry[], observer as unknown as IntersectionObserver);
+    },
+  };
+  observers.add(observer);
+  return observer;
+};
+const frame = () => observers.forEach((observer) => observer.report());
+const observed = () => [...observers].reduce((count, observer) => count + observer.targets.size, 0);
+
 let emit: Mock<Emit>;
 let fail: Mock<Fail>;
 let stops: (() => void)[] = [];
@@ -227,12 +253,81 @@ describe('markup', () => {
       '<div class="collapsed"><section data-touchpoint-checkout-step="3"></section></div>' +
       '<section data-touchpoint-checkout-step="4" style="display:none"></section>';
     start({});
+    frame();
     expect(events().map(([, step]) => step)).toEqual([1]);
     document.querySelector('[hidden]')!.removeAttribute('hidden');
     await Promise.resolve();
+    frame();
     document.querySelector('.collapsed')!.className = 'open'; // the accordion opens
     await Promise.resolve();
+    frame();
     expect(events().map(([, step]) => step)).toEqual([1, 2, 3]);
+  });
+
+  test('a step that CSS alone shows (input:checked ~ .panel, :target, a media query: no DOM change) is viewed once shown', async () => {
+    document.body.innerHTML =
+      '<style>.panel { display: none } #open-payment:checked ~ .panel { display: block }</style>' +
+      '<section data-touchpoint-checkout-step="2"></section>' +
+      '<input type="checkbox" id="open-payment"><div class="panel"><section data-touchpoint-checkout-step="3"></section></div>';
+    // jsdom's getComputedStyle does not follow :checked (it recomputes on DOM changes only): this answers as a
+    // browser's checkVisibility() would for this page.
+    const checkbox = document.querySelector<HTMLInputElement>('#open-payment')!;
+    const visible = vi
+      .spyOn(Element.prototype, 'checkVisibility')
+      .mockImplementation(function (this: Element) {
+        return this.isConnected && (!this.closest('.panel') || checkbox.checked);
+      });
+    try {
+      start({});
+      frame();
+      expect(events().map(([, step]) => step)).toEqual([2]);
+      // The visitor opens the payment panel: the browser changes the checkbox's checkedness, not its attribute.
+      checkbox.click();
+      await Promise.resolve();
+      frame();
+      expect(events().map(([, step]) => step)).toEqual([2, 3]);
+    } finally {
+      visible.mockRestore();
+    }
+  });
+
+  test('while a step is hidden, a change to the page costs no checkVisibility() and no watching of every attribute', async () => {
+    document.body.innerHTML = '<section data-touchpoint-checkout-step="2" hidden></section><main></main>';
+    start({});
+    const visible = vi.spyOn(Element.prototype, 'checkVisibility');
+    const main = document.querySelector('main')!;
+    main.className = 'busy';
+    main.innerHTML = '<p>Loading…</p>';
+    await Promise.resolve();
+    expect(visible).not.toHaveBeenCalled();
+    visible.mockRestore();
+  });
+
+  test('a hidden step the page removes is no longer observed', async () => {
+    document.body.innerHTML = '<main><section data-touchpoint-checkout-step="2" hidden></section></main>';
+    start({});
+    expect(observed()).toBe(1);
+    document.querySelector('main')!.innerHTML = '';
+    await Promise.resolve();
+    expect(observed()).toBe(0);
+  });
+
+  test('where IntersectionObserver is missing, a change to the page looks at hidden steps again', async () => {
+    const IntersectionObserver = w.IntersectionObserver;
+    delete w.IntersectionObserver;
+    try {
+      document.body.innerHTML =
+        '<section data-touchpoint-checkout-step="1" hidden></section><section data-touchpoint-checkout-step="2" class="later"></section>' +
+        '<style>.later { display: none }</style>';
+      start({});
+      document.querySelector('[hidden]')!.removeAttribute('hidden');
+      await Promise.resolve();
+      document.querySelector('.later')!.className = '';
+      await Promise.resolve();
+      expect(events().map(([, step]) => step)).toEqual([1, 2]);
+    } finally {
+      w.IntersectionObserver = IntersectionObserver;
+    }
   });
 
   test('where checkVisibility() is missing, a step without boxes is hidden', () => {
