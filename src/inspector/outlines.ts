@@ -1,6 +1,7 @@
 import type { Rules } from '../journey/parseRules';
 import { campaign } from '../lib/campaign';
 import { matchPath } from '../lib/matchPath';
+import { linkSelector } from '../lib/linkSelector';
 import { h } from './h';
 import { ruleApplies } from './ruleApplies';
 
@@ -40,7 +41,7 @@ export const createOutlines = (layer: HTMLElement, rules: () => Rules): Outlines
     const list = rules().touchpoints || [];
     const path = location.pathname;
     const name = element.getAttribute('data-touchpoint');
-    const kind = element.matches('a[href],area[href]') ? 'link_click' : element.matches('form') ? 'form_submit' : 'tagged';
+    const kind = element.matches(linkSelector) ? 'link_click' : element.matches('form') ? 'form_submit' : 'tagged';
     const facts = { element, path, names: [name], kind, medium: campaign(location.search)?.medium };
     if (name) {
       const explicit = element.getAttribute('data-touchpoint-stage');

@@ -1,5 +1,6 @@
 import type { Rules } from '../journey/parseRules';
 import type { Touchpoint } from '../types';
+import { linkSelector } from '../lib/linkSelector';
 import { explain } from './explain';
 import { h } from './h';
 import { createOutlines } from './outlines';
@@ -20,7 +21,7 @@ const TAG = 'touchtrail-inspector';
 // What journeyStages sees as the element of each kind of touchpoint, found from where the visitor acted.
 const ACTED_ON: Record<string, string> = {
   tagged: '[data-touchpoint]:not([data-touchpoint=""])',
-  link_click: 'a[href],area[href]',
+  link_click: linkSelector,
   form_submit: 'form',
   chat_open: '*',
   checkout_step: '*',
