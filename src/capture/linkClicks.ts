@@ -2,6 +2,7 @@ import type { Capture } from '../types';
 import { linkSelector } from '../lib/linkSelector';
 import { on } from '../lib/on';
 import { touchpointAttributes } from '../lib/touchpointAttributes';
+import { cut } from '../lib/cut';
 
 /** What a link leads to, in the order it is decided: the first that fits wins. */
 export type LinkType = 'mailto' | 'tel' | 'download' | 'share' | 'internal' | 'outbound';
@@ -89,10 +90,7 @@ export const linkClicks =
               href,
               linkType,
               // textContent, not innerText: innerText forces a layout in the middle of the click.
-              text: (link.textContent!.trim() || attribute('aria-label') || attribute('title') || attribute('alt') || '')
-                .replace(/\s+/g, ' ')
-                .trim()
-                .slice(0, 100),
+              text: cut((link.textContent!.trim() || attribute('aria-label') || attribute('title') || attribute('alt') || '').replace(/\s+/g, ' ').trim(), 100),
               ...(linkType == 'outbound' && { host }),
             },
             { element: link },

@@ -5,6 +5,7 @@ import { retryDelay } from '../lib/retryDelay';
 import { storage } from '../lib/storage';
 import { stringify } from '../lib/stringify';
 import { uuid } from '../lib/uuid';
+import { cut } from '../lib/cut';
 
 export interface DeliveryOptions {
   collector: string;
@@ -242,15 +243,15 @@ export const createDelivery = (o: DeliveryOptions) => {
         // (take()'s own 129 bytes for the batch's keys and a comma.)
         if (bytes + 129 > o.maxBatchBytes) {
           const { touchpoint, touchpointKind, stage, channel, momentOfTruth } = event.properties;
-          const cut = (text: unknown) => String(text ?? '').slice(0, 500);
-          event.properties = { touchpoint: cut(touchpoint), touchpointKind, stage, channel, momentOfTruth, truncated: true };
+          const short = (text: unknown) => cut(String(text ?? ''), 500);
+          event.properties = { touchpoint: short(touchpoint), touchpointKind, stage, channel, momentOfTruth, truncated: true };
           // The name, the page's fields and identify's traits may be what is large.
-          if (event.event) event.event = cut(event.event);
-          if (event.name) event.name = cut(event.name);
+          if (event.event) event.event = short(event.event);
+          if (event.name) event.name = short(event.name);
           if (event.traits) event.traits = { truncated: true };
           // A copy: the page's context is shared by every touchpoint of the page.
           const page = (event.context.page = { ...event.context.page });
-          (Object.keys(page) as (keyof typeof page)[]).forEach((key) => (page[key] = cut(page[key])));
+          (Object.keys(page) as (keyof typeof page)[]).forEach((key) => (page[key] = short(page[key])));
           bytes = byteLength(stringify(event));
           console.warn(`touchtrail: "${touchpoint}" was larger than a request may be; its properties were left out.`);
         }

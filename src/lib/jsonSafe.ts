@@ -1,3 +1,5 @@
+import { cut } from './cut';
+
 /**
  * A copy of `value` that JSON and IndexedDB take as they are: dates become ISO strings, BigInts strings;
  * functions, symbols, DOM nodes, cycles and what lies too deep are left out, each reported to `dropped`
@@ -16,7 +18,7 @@ export const jsonSafe = (
   if (--budget.left < 0) return budget.left == -1 ? dropped(path, 'past the 10,000 values a touchpoint may hold') : undefined;
   switch (typeof value) {
     case 'string':
-      return value.length > 8192 ? value.slice(0, 8192) + '…' : value;
+      return value.length > 8192 ? cut(value, 8192) + '…' : value;
     case 'number':
       return isFinite(value) ? value : null;
     case 'boolean':

@@ -1,4 +1,5 @@
 import type { Processor, Touchpoint } from '../types';
+import { cut } from '../lib/cut';
 
 /** What `redact` removes. */
 export interface RedactOptions {
@@ -64,7 +65,7 @@ export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
   // number): a national phone number without separators is the 11-digit kind (07700900123).
   const kept = (label: string, found: string) => (label == '[card]' ? !luhn(found) : label == '[phone]' && /^0\d{9}$/.test(found));
   const mask = (text: string) =>
-    PATTERNS.reduce((t, [pattern, label]) => t.replace(pattern, (found) => (kept(label, found) ? found : label)), text.slice(0, 2000));
+    PATTERNS.reduce((t, [pattern, label]) => t.replace(pattern, (found) => (kept(label, found) ? found : label)), cut(text, 2000));
   // Every touchpoint of a page carries the same page URL and referrer: each is cleaned once.
   const memo = new Map<string, string>();
   const cleanUrl = (text: string) => {

@@ -104,6 +104,9 @@ test('text falls back to aria-label, title, then alt, and is cut to 100 characte
   expect(lastProperties()).toMatchObject({ text: 'North wing', href: 'http://localhost:3000/north' });
   click(html(`<a href="/a">${'word '.repeat(40)}</a>`));
   expect(lastProperties().text).toHaveLength(100);
+  // Never through the middle of an emoji: half of one is a lone surrogate, which a collector's database refuses.
+  click(html(`<a href="/a">${'a'.repeat(99)}👟 Running shoes</a>`));
+  expect(lastProperties().text).toBe('a'.repeat(99));
   click(html('<a href="/a"><img src="x.png"></a>'));
   expect(lastProperties().text).toBe('');
 });
