@@ -75,8 +75,9 @@ export const chatOpens =
       const g = w[name];
       const subscribe = (events: string, callback: (e?: { visibility?: string }) => unknown) =>
         events.split('|').map((event) => {
-          if (typeof g == 'function') g(...event.split('+'), callback);
-          else if (g.on) g.on(event, callback);
+          // .on first: Drift's function snippet has it too, and drift('chatOpen', cb) would call a method of that name.
+          if (g.on) g.on(event, callback);
+          else if (typeof g == 'function') g(...event.split('+'), callback);
           else {
             const previous = g[event];
             g[event] = function (this: unknown) {

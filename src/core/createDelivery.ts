@@ -263,7 +263,8 @@ export const createDelivery = (o: DeliveryOptions) => {
     if (!added.length) return;
     mine.push(...added);
     if (mine.length > MAX_IN_MEMORY) dropped += mine.splice(0, mine.length - MAX_IN_MEMORY).length;
-    const saving = unsaved.concat(added);
+    // (Those of them delivered from memory since are done: stored now, they would go again on the next visit.)
+    const saving = unsaved.filter((e) => mine.includes(e)).concat(added);
     unsaved = [];
     persisted = queued(() => o.queue.push(saving)).then(
       (n) => (dropped += n),

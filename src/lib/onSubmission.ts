@@ -26,7 +26,9 @@ export const onSubmission = (
     const event = last;
     last = undefined;
     const form = event?.target as HTMLFormElement;
-    if (event?.defaultPrevented && prevented(form) && !form.matches(':invalid') && !form.querySelector('[aria-invalid=true]'))
+    // A method="dialog" form (or submitter) only closes its dialog: no submission, whoever cancels it.
+    const method = (event?.submitter?.getAttribute('formmethod') || form?.getAttribute('method'))?.toLowerCase();
+    if (event?.defaultPrevented && method != 'dialog' && prevented(form) && !form.matches(':invalid') && !form.querySelector('[aria-invalid=true]'))
       submitted(event, true), cancelled.set(form, Date.now());
   };
   const undo = [

@@ -118,6 +118,16 @@ describe('vendor APIs', () => {
     expect(opens()).toHaveLength(2);
   });
 
+  test("Drift's function-style snippet (a function with .on): subscribed with drift.on, not drift('chatOpen', fn)", () => {
+    // SNIPPET_VERSION 1.0.0: window.drift queues [method, ...args]; its methods (on, show, …) call drift(method, …).
+    const drift: any = (w.drift = (...args: unknown[]) => drift.q.push(args));
+    drift.q = [];
+    drift.on = (...args: unknown[]) => drift('on', ...args);
+    start();
+    expect(drift.q).toContainEqual(['on', 'chatOpen', expect.any(Function)]);
+    expect(drift.q).not.toContainEqual(['chatOpen', expect.any(Function)]);
+  });
+
   test('HubSpot: hooked from hsConversationsOnReady; interactions in an open widget are one open until widgetClosed', () => {
     start();
     expect(w.hsConversationsOnReady).toHaveLength(1);

@@ -159,6 +159,15 @@ test('a method="dialog" form closes its dialog and sends nothing to the site: no
   expect(emit).not.toHaveBeenCalled();
 });
 
+test('a tagged method="dialog" form whose submit the page cancels is no submission either', async () => {
+  start();
+  const form = html('<dialog open><form method="dialog" data-touchpoint="Newsletter modal"><button value="ok">OK</button></form></dialog>');
+  form.addEventListener('submit', (event) => event.preventDefault());
+  form.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true, submitter: form.querySelector('button') }));
+  await settle();
+  expect(emit).not.toHaveBeenCalled();
+});
+
 test('forms in or under data-touchpoint-ignore are skipped', () => {
   start();
   submit(html('<form data-touchpoint-ignore></form>'));

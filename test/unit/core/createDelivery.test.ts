@@ -707,6 +707,23 @@ describe('a queue that fails', () => {
     ...overrides,
   });
 
+  test('an event the queue failed to store and then delivered from memory is not stored with the next burst', async () => {
+    const queue = memoryQueue();
+    const push = queue.push;
+    let broken = true;
+    // IndexedDB refuses once (blocked, a transient error, the 3 s timeout), then works again.
+    queue.push = (events) => (broken ? ((broken = false), Promise.reject(new Error('IndexedDB blocked'))) : push(events));
+    const { delivery, send } = start({ queue });
+    const first = touchpoint();
+    delivery.add([first]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(ids(send.events)).toEqual([first.messageId]);
+    delivery.add([touchpoint()]);
+    await settle();
+    // Stored now, it would go again with the next visit's backlog.
+    expect(await storedIds(queue)).not.toContain(first.messageId);
+  });
+
   test('when push rejects, the events are still delivered from memory, and the failure is reported', async () => {
     const { delivery, send, fail } = start({ queue: brokenQueue() });
     const events = [touchpoint(), touchpoint()];
