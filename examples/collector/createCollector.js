@@ -132,6 +132,9 @@ export const createCollector = async ({
     try {
       result = await store.insertBatch(body);
     } catch (error) {
+      // Something in the events that checkBatch let through and DuckDB refuses: sent again it would be refused
+      // again, so 400 (the SDK gives up and counts it) rather than 503 (the SDK would send it forever).
+      if (error.unstorable) throw httpError(400, error.message);
       // Not the client's fault, and likely to pass: 503 with Retry-After makes the SDK keep the batch and retry.
       console.error('touchtrail collector: could not store a batch:', error);
       return sendJson(res, 503, { error: `the batch could not be stored: ${error.message}` }, { ...cors, 'Retry-After': '5' });

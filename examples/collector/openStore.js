@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
+import { wellFormed } from './wellFormed.js';
 
 /** The journey stages when a site names none of its own, first to last, as the SDK's defaultStages. */
 const DEFAULT_STAGES = ['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy'];
@@ -129,6 +130,10 @@ const toRow = (event, receivedAt) => {
   ];
 };
 
+// DuckDB's errors about a value it was given, as opposed to the database itself failing (I/O, memory, a
+// transaction): sending the same value again cannot help.
+const VALUE_ERROR = /^(Conversion|Invalid Input|Out of Range|Mismatch Type|Constraint) Error: /;
+
 /** Rows as plain objects, with the JSON columns parsed back. */
 const readRows = (reader) =>
   reader.getRowObjectsJson().map((row) => {
@@ -174,7 +179,15 @@ export const openStore = async (database, { stages = DEFAULT_STAGES } = {}) => {
       try {
         let accepted = 0;
         // A duplicate within the same batch is ignored too: the transaction sees its own earlier rows.
-        for (const event of batch) accepted += (await connection.run(INSERT_EVENT, toRow(event, receivedAt))).rowsChanged;
+        for (const [index, event] of batch.entries()) {
+          try {
+            accepted += (await connection.run(INSERT_EVENT, toRow(wellFormed(event), receivedAt))).rowsChanged;
+          } catch (error) {
+            if (!VALUE_ERROR.test(error.message)) throw error;
+            // The event's own fault: `unstorable` tells the server to refuse the batch for good, not ask for it again.
+            throw Object.assign(new Error(`batch[${index}] cannot be stored: ${error.message.split('\n')[0]}`), { unstorable: true, cause: error });
+          }
+        }
         const duplicates = batch.length - accepted;
         await connection.run(INSERT_BATCH, [receivedAt, sentAt ? utc(sentAt) : null, batch.length, accepted, duplicates, dropped, failed]);
         await connection.run('COMMIT');

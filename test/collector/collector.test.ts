@@ -113,6 +113,21 @@ test('stores timestamps in UTC, whatever offset the client wrote', async () => {
   expect(await collector.query('SELECT timestamp::VARCHAR AS t FROM events')).toEqual([{ t: '2025-03-01 12:00:00' }]);
 });
 
+test('a text cut in the middle of an emoji (a lone surrogate) is stored with U+FFFD in its place, and the rest of its batch with it', async () => {
+  // linkClicks keeps a link's first 100 characters: 99 letters and a 👟 leave half the emoji, which JSON.stringify
+  // writes as \ud83d. JSON.parse takes it; DuckDB's JSON columns do not.
+  const text = ('a'.repeat(99) + '👟').slice(0, 100);
+  const cut = event('m-1', { event: 'Link Clicked', properties: { touchpoint: 'Link Clicked', touchpointKind: 'link_click', text, [`key ${text}`]: 1 } });
+  const body = JSON.stringify(batch(cut, event('m-2')));
+  expect(body).toContain('\\ud83d');
+  const response = await post(body);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({ accepted: 2 });
+  const [row] = await collector.query("SELECT properties->>'text' AS text, raw FROM events WHERE message_id = 'm-1'");
+  expect(row.text).toBe(`${'a'.repeat(99)}\ufffd`);
+  expect(JSON.parse(row.raw).properties).toHaveProperty([`key ${'a'.repeat(99)}\ufffd`], 1);
+});
+
 test('a messageId already stored is ignored and counted, within a batch and across batches', async () => {
   const twice = batch(event('m-1'), event('m-2'));
   expect(await (await post(twice)).json()).toEqual({ ok: true, accepted: 2, duplicates: 0 });
@@ -190,6 +205,15 @@ describe('a batch it cannot store is refused with 400 and says what is wrong', (
     expect(await refusal({ ...batch(event('m-1')), sentAt: '2024-13-01T00:00:00Z' })).toMatch(/^sentAt must be an ISO 8601 date/);
     // A leap day is one.
     expect((await post(batch(event('m-1', { timestamp: '2024-02-29T12:00:00Z' })))).status).toBe(200);
+  });
+
+  test('an event the database cannot store is refused with 400, never 503: sent again, it would fail again', async () => {
+    // 9999-12-31T23:00 at UTC-5 is in the year 10000 in UTC, past DuckDB's TIMESTAMP text. A 503 would make the SDK
+    // keep the batch and send it again for ever.
+    const response = await post(batch(event('m-1', { timestamp: '9999-12-31T23:00:00-05:00' })));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('retry-after')).toBeNull();
+    expect((await response.json()).error).toMatch(/^batch\[0\]/);
   });
 
   test('nothing of a refused batch is stored', async () => {
