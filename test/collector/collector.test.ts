@@ -531,6 +531,14 @@ describe('the journey report', () => {
     expect(report.totals).toMatchObject({ orders: 2 + 3, revenue: 200 + 300 });
   });
 
+  test('an empty order_id is no id: orders of two visitors with order_id "" are two orders', async () => {
+    const order = (id: string, visitor: string, revenue: number) =>
+      event(id, { event: 'Order Completed', anonymousId: visitor, context: { sessionId: `${visitor}-s` }, properties: { touchpointKind: 'checkout_step', step: 4, revenue, order_id: '' } });
+    await post(batch(order('o-1', 'ada', 100), order('o-2', 'ben', 50)));
+    report = await collector.journey();
+    expect(report.totals).toMatchObject({ orders: 2 + 2, revenue: 200 + 150 });
+  });
+
   test('the map: every stage left to right (a stage only the data knows comes last), each with its touchpoints', () => {
     expect(report.stages).toEqual(['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy', 'onboarding']);
     expect(report.map.map((s: { stage: string; visitors: number }) => [s.stage, s.visitors])).toEqual([

@@ -38,7 +38,9 @@ WITH base AS (
     TRY_CAST(json_extract_string(properties, '$.step') AS INTEGER) AS step,
     json_extract_string(properties, '$.stepName') AS step_name,
     TRY_CAST(json_extract_string(properties, '$.revenue') AS DOUBLE) AS revenue,
-    json_extract_string(properties, '$.order_id') AS order_id,
+    -- An empty id is no id (the SDK sends "" when a data layer has no transaction_id): else every such order of
+    -- every visitor would be one order.
+    nullif(json_extract_string(properties, '$.order_id'), '') AS order_id,
     TRY_CAST(json_extract_string(properties, '$.lcp') AS DOUBLE) AS lcp,
     TRY_CAST(json_extract_string(properties, '$.inp') AS DOUBLE) AS inp,
     TRY_CAST(json_extract_string(properties, '$.cls') AS DOUBLE) AS cls,
