@@ -539,6 +539,19 @@ describe('the journey report', () => {
     expect(report.totals).toMatchObject({ orders: 2 + 2, revenue: 200 + 150 });
   });
 
+  test('revenue and web vitals that are no finite number ("NaN", "Infinity") are no values: totals and p75 come from the others', async () => {
+    const hostile = (id: string, properties: Record<string, unknown>) =>
+      event(id, { anonymousId: 'eve', context: { sessionId: 'eve-s', page: { path: '/x' } }, timestamp: '2025-03-02T12:00:00.000Z', ...properties });
+    await post(batch(
+      hostile('e-1', { event: 'Order Completed', properties: { touchpointKind: 'checkout_step', stage: 'purchase', step: 4, order_id: 'E-1', revenue: 'NaN' } }),
+      hostile('e-2', { event: 'Order Completed', properties: { touchpointKind: 'checkout_step', stage: 'purchase', step: 4, order_id: 'E-2', revenue: '-Infinity' } }),
+      hostile('e-3', { event: 'Page Experience', properties: { touchpointKind: 'page_experience', stage: 'advocacy', viewId: 'v', lcp: 'Infinity', inp: 'NaN', cls: 'nan', fcp: 'inf', ttfb: 120 } }),
+    ));
+    report = await (await fetch(`${collector.url}/api/journey`)).json();
+    expect(report.totals).toMatchObject({ orders: 2 + 2, revenue: 200 });
+    expect(report.experience.find((row: { stage: string }) => row.stage === 'advocacy').p75).toEqual({ lcp: null, inp: null, cls: null, fcp: null, ttfb: 120 });
+  });
+
   test('the map: every stage left to right (a stage only the data knows comes last), each with its touchpoints', () => {
     expect(report.stages).toEqual(['awareness', 'consideration', 'decision', 'purchase', 'retention', 'advocacy', 'onboarding']);
     expect(report.map.map((s: { stage: string; visitors: number }) => [s.stage, s.visitors])).toEqual([

@@ -61,6 +61,19 @@ WITH base AS (
   -- identify, group and alias say who someone is, not where they were.
   WHERE type IN ('page', 'screen', 'track')
 ),
+-- "NaN" and "Infinity" cast to DOUBLE as such, and one of them makes every sum and percentile it enters NaN (and the
+-- API's JSON a string): no browser measures them, so they are no value.
+finite AS (
+  SELECT * REPLACE (
+    CASE WHEN isfinite(revenue) THEN revenue END AS revenue,
+    CASE WHEN isfinite(lcp) THEN lcp END AS lcp,
+    CASE WHEN isfinite(inp) THEN inp END AS inp,
+    CASE WHEN isfinite(cls) THEN cls END AS cls,
+    CASE WHEN isfinite(fcp) THEN fcp END AS fcp,
+    CASE WHEN isfinite(ttfb) THEN ttfb END AS ttfb
+  )
+  FROM base
+),
 described AS (
   SELECT
     *,
@@ -83,7 +96,7 @@ described AS (
       WHEN event = 'Form Submitted' THEN 'Form Submitted: ' || coalesce(form_id, path, '?')
       ELSE coalesce(name, event, type)
     END AS touchpoint
-  FROM base
+  FROM finite
 ),
 defaulted AS (
   SELECT

@@ -27,7 +27,9 @@ export const renderExperience = (root, report) => {
     );
     return;
   }
-  const metrics = METRICS.filter((metric) => rows.some((row) => row.p75[metric.key] !== null));
+  // Number.isFinite, not !== null: a report from another collector (or an older one) may hold "NaN", and one
+  // value must not cost the whole panel.
+  const metrics = METRICS.filter((metric) => rows.some((row) => Number.isFinite(row.p75[metric.key])));
   const most = Math.max(1, ...rows.map((row) => row.pages));
   root.replaceChildren(
     el(
@@ -57,7 +59,7 @@ export const renderExperience = (root, report) => {
             el('td', {}, row.pages),
             metrics.map((m) => {
               const value = row.p75[m.key];
-              return value === null ? el('td', {}, '–') : el('td', { class: `rating ${rating(m, value)}` }, shown(m, value));
+              return !Number.isFinite(value) ? el('td', {}, '–') : el('td', { class: `rating ${rating(m, value)}` }, shown(m, value));
             }),
             el('td', { class: row.slowMomentsOfTruth ? 'slow' : '' }, row.slowMomentsOfTruth ?? 0),
             el(
