@@ -601,12 +601,41 @@ describe('the journey report', () => {
     ]);
   });
 
-  test('an abandonment followed by a later step in the same session is not a drop-off', async () => {
+  test('an abandonment is a drop-off until a later step with a higher number, or an order, in the same session', async () => {
     const [last] = journeyFixture.filter((e) => e.event === 'Checkout Abandoned');
-    const back = { ...last, event: 'Payment Info Entered', messageId: 'ben-came-back', timestamp: '2025-03-01T11:30:00.000Z', properties: { ...last.properties, touchpoint: 'Payment Info Entered' } };
-    await post(batch(back));
+    const later = (id: string, minute: number, event: string, step: number, stepName: string) =>
+      ({ ...last, event, messageId: id, timestamp: `2025-03-01T11:${minute}:00.000Z`, properties: { ...last.properties, touchpoint: event, step, stepName } });
+    // Back at the payment step (3, as abandoned), then at the cart (1): neither is past where ben left.
+    await post(batch(later('ben-payment', 30, 'Payment Info Entered', 3, 'payment'), later('ben-cart', 31, 'Checkout Step Viewed', 1, 'checkout')));
     report = await collector.journey();
-    expect(report.checkout[2]).toMatchObject({ step: 3, abandoned: 0 });
+    expect(report.checkout[2]).toMatchObject({ step: 3, abandoned: 1 });
+    expect(report.checkout[0]).toMatchObject({ step: 1, abandoned: 0 });
+    // The confirmation (step 4) is.
+    await post(batch(later('ben-order', 32, 'Order Completed', 4, 'confirmation')));
+    report = await collector.journey();
+    expect(report.checkout.map((s: { abandoned: number }) => s.abandoned)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('abandoning at payment, then viewing the cart again and leaving, is an abandonment at payment', async () => {
+    // As the SDK sends it without the Navigation API: going back to the cart hides the payment page (Checkout
+    // Abandoned at 3); the SDK reports no second abandonment for the cart, as it sent one already.
+    const step = (minute: number, name: string, n: number, stepName: string) =>
+      event(`fay-${minute}`, {
+        event: name,
+        anonymousId: 'fay',
+        timestamp: `2025-03-02T10:0${minute}:00.000Z`,
+        context: { sessionId: 'fay-s', page: { path: '/checkout' } },
+        properties: { touchpointKind: 'checkout_step', step: n, stepName },
+      });
+    await post(batch(
+      step(0, 'Checkout Started', 1, 'checkout'),
+      step(1, 'Checkout Step Viewed', 2, 'shipping'),
+      step(2, 'Checkout Step Viewed', 3, 'payment'),
+      step(3, 'Checkout Abandoned', 3, 'payment'),
+      step(4, 'Checkout Step Viewed', 1, 'checkout'),
+    ));
+    report = await collector.journey();
+    expect(report.checkout.find((s: { step: number }) => s.step === 3)).toMatchObject({ sessions: 3 + 1, abandoned: 1 + 1 });
   });
 
   test('channel mix per stage: channels sent by the SDK, or the session landing\'s', () => {

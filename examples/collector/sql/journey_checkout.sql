@@ -1,6 +1,7 @@
 -- Checkout drop-off per step: the sessions that reached each step, and those whose checkout ended there with
--- Checkout Abandoned (their last checkout touchpoint is the abandonment: a later step or order means they came
--- back). Order Completed is the step after the last, named "confirmation".
+-- Checkout Abandoned. An abandonment stands unless the same session later completed an order or reached a step
+-- with a higher number: going back to the cart after leaving the payment page is no coming back. A session counts
+-- once, at its last abandonment that stands. Order Completed is the step after the last, named "confirmation".
 WITH checkout AS (
   SELECT session, event, step, step_name, timestamp, message_id
   FROM journey_touchpoints
@@ -18,14 +19,22 @@ reached AS (
   WHERE event <> 'Checkout Abandoned'
   GROUP BY step
 ),
-last_touch AS (
-  SELECT session, event, step, row_number() OVER (PARTITION BY session ORDER BY timestamp DESC, message_id DESC) AS nth
-  FROM checkout
+standing AS (
+  SELECT a.session, a.step, row_number() OVER (PARTITION BY a.session ORDER BY a.timestamp DESC, a.message_id DESC) AS nth
+  FROM checkout a
+  WHERE a.event = 'Checkout Abandoned'
+    AND NOT EXISTS (
+      SELECT 1
+      FROM checkout later
+      WHERE later.session = a.session
+        AND (later.timestamp > a.timestamp OR (later.timestamp = a.timestamp AND later.message_id > a.message_id))
+        AND (later.event = 'Order Completed' OR (later.event <> 'Checkout Abandoned' AND later.step > a.step))
+    )
 ),
 abandoned AS (
   SELECT step, count(*) AS sessions
-  FROM last_touch
-  WHERE nth = 1 AND event = 'Checkout Abandoned'
+  FROM standing
+  WHERE nth = 1
   GROUP BY step
 )
 SELECT
