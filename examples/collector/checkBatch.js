@@ -1,41 +1,12 @@
+import { checkDate } from './checkDate.js';
+import { describeValue as describe } from './describeValue.js';
+
 // The Segment Spec's event types: touchtrail sends track, page and identify, and a reference collector that
 // speaks the spec takes the others too, so any Segment-compatible client can point at it.
 const TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'];
 
-// With an explicit offset only: a time without one means "local time" of some unknown machine.
-const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i;
-
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isDate = (value) => typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
-
-/**
- * Why a date that isDate took names a day the calendar does not have, or null. Date.parse takes any day up to 31 in
- * any month and rolls it over, so 2025-02-30 would be stored as March 2nd: a wrong day in the journey, silently.
- * (A month that does not exist, 13, it refuses itself.)
- */
-const missingDay = (value) => {
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
-  // Day 0 of the next month is the last day of this one.
-  const last = new Date(Date.UTC(year, month, 0));
-  const name = last.toLocaleString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-  return day < 1 || day > last.getUTCDate() ? `${name} has ${last.getUTCDate()} days` : null;
-};
-
-/** What is wrong with a date field, as the end of a sentence that starts with its name, or null. */
-const checkDate = (value) => {
-  if (!isDate(value)) return ` must be an ISO 8601 date with a time zone, got ${describe(value)}`;
-  const missing = missingDay(value);
-  return missing && ` is not a day of the calendar: ${value.slice(0, 10)} (${missing})`;
-};
 const given = (value) => value !== undefined && value !== null;
-
-/** Names a wrong value in an error message, short enough to read and never the whole of a huge value. */
-const describe = (value) => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${JSON.stringify(value).slice(0, 60)}`;
-};
 
 /**
  * What is wrong with one event, as the end of a sentence that starts with its place (`batch[3]`), or null.

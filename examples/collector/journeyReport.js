@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { checkDate } from './checkDate.js';
+import { httpError } from './httpError.js';
 
 // Each figure is one SQL file in ./sql, over the journey_touchpoints view, so that the same queries can be run
 // by hand in DuckDB, or on a warehouse once the view is rewritten there (docs/journey-map.md).
@@ -15,9 +17,9 @@ const iso = (value) => (value ? new Date(`${String(value).replace(' ', 'T')}Z`).
 /** A `from`/`to` query value as an ISO instant, or null when it is absent; throws with a message when it is wrong. */
 const instant = (value, name) => {
   if (value === undefined || value === null || value === '') return null;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw Object.assign(new Error(`${name} must be an ISO 8601 date, got ${JSON.stringify(value)}`), { status: 400 });
-  return new Date(time).toISOString();
+  const problem = checkDate(value, { day: true });
+  if (problem) throw httpError(400, `${name}${problem}`);
+  return new Date(value).toISOString();
 };
 
 /**
@@ -28,13 +30,14 @@ const instant = (value, name) => {
  *   `withJourney` passes, which reads a snapshot of journey_touchpoints.
  * @param {object} [options]
  * @param {string[]} options.stages The stages, first to last.
- * @param {string} [options.from] Only touchpoints at or after this time (ISO 8601). @default all
+ * @param {string} [options.from] Only touchpoints at or after this time: an ISO 8601 date and time with a time zone,
+ *   or a date alone (midnight UTC). @default all
  * @param {string} [options.to] Only touchpoints before this time. @default all
  */
 export const journeyReport = async (query, { stages, from, to } = {}) => {
   const range = { from: instant(from, 'from'), to: instant(to, 'to') };
-  // Times outside any event's, so that one query text serves both a range and everything.
-  const values = { from: (range.from || '1970-01-01T00:00:00Z').replace('Z', ''), to: (range.to || '9999-12-31T00:00:00Z').replace('Z', '') };
+  // NULL is no bound: without a range, every stored event counts, whatever its clock said.
+  const values = { from: range.from?.replace('Z', '') ?? null, to: range.to?.replace('Z', '') ?? null };
   // One after the other: they share one DuckDB connection.
   const results = [];
   for (const name of Object.keys(SQL)) results.push(await query(SQL[name], values));

@@ -3,6 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { checkDate } from './checkDate.js';
 import { httpError } from './httpError.js';
 
 const TYPES = {
@@ -19,8 +20,9 @@ const TYPES = {
 export const sendEventsExport = async (res, store, format, { since, headers = {} } = {}) => {
   let after;
   if (since) {
+    const problem = checkDate(since, { day: true });
+    if (problem) throw httpError(400, `since${problem}`);
     after = new Date(since);
-    if (Number.isNaN(after.getTime())) throw httpError(400, `since must be an ISO 8601 date, got ${JSON.stringify(since)}`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'touchtrail-export-'));
   try {

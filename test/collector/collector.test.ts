@@ -207,13 +207,16 @@ describe('a batch it cannot store is refused with 400 and says what is wrong', (
     expect((await post(batch(event('m-1', { timestamp: '2024-02-29T12:00:00Z' })))).status).toBe(200);
   });
 
-  test('an event the database cannot store is refused with 400, never 503: sent again, it would fail again', async () => {
-    // 9999-12-31T23:00 at UTC-5 is in the year 10000 in UTC, past DuckDB's TIMESTAMP text. A 503 would make the SDK
-    // keep the batch and send it again for ever.
+  test('a time outside the years 0000 to 9999 in UTC is refused, saying why: it could be neither stored nor shown', async () => {
+    // 9999-12-31T23:00 at UTC-5 is in the year 10000 in UTC. Stored, DuckDB would refuse it with an error a 503
+    // would turn into a batch the SDK sends for ever.
     const response = await post(batch(event('m-1', { timestamp: '9999-12-31T23:00:00-05:00' })));
     expect(response.status).toBe(400);
     expect(response.headers.get('retry-after')).toBeNull();
-    expect((await response.json()).error).toMatch(/^batch\[0\]/);
+    expect((await response.json()).error).toBe(
+      'batch[0].timestamp must lie in the years 0000 to 9999 in UTC, the times the collector can store and show, got 9999-12-31T23:00:00-05:00',
+    );
+    expect(await refusal({ ...batch(event('m-1')), sentAt: '0000-01-01T00:30:00+01:00' })).toMatch(/^sentAt must lie in the years 0000 to 9999 in UTC/);
   });
 
   test('nothing of a refused batch is stored', async () => {
@@ -488,6 +491,8 @@ describe('exports of the stored events', () => {
     const wrong = await fetch(`${collector.url}/export/events.parquet?since=last-week`);
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).error).toMatch(/^since must be an ISO 8601 date/);
+    // Date.parse reads 1 as the year 2001: no guesses.
+    expect((await (await fetch(`${collector.url}/export/events.ndjson?since=1`)).json()).error).toMatch(/^since must be an ISO 8601 date/);
   });
 
   test('leaves no temporary file behind', async () => {
@@ -753,6 +758,29 @@ describe('the journey report', () => {
     const wrong = await fetch(`${collector.url}/api/journey?from=yesterday`);
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).error).toMatch(/^from must be an ISO 8601 date/);
+  });
+
+  test('from and to are ISO 8601 only: a date, or a date and time with a time zone, on a day the calendar has', async () => {
+    const error = async (query: string) => {
+      const response = await fetch(`${collector.url}/api/journey?${query}`);
+      expect(response.status).toBe(400);
+      return (await response.json()).error;
+    };
+    // Date.parse would take each of them, as a guess: 1 is 2001, and a time without a zone is the server's local time.
+    expect(await error('from=1')).toBe('from must be an ISO 8601 date (2025-03-01) or date and time with a time zone (2025-03-01T10:00:00Z), got string "1"');
+    expect(await error('to=March%207')).toMatch(/^to must be an ISO 8601 date/);
+    expect(await error('from=2025-03-01T10:00:00')).toMatch(/^from must be an ISO 8601 date/);
+    expect(await error('to=2025-02-30')).toBe('to is not a day of the calendar: 2025-02-30 (February 2025 has 28 days)');
+    // A day alone is that day from midnight UTC.
+    const day = await (await fetch(`${collector.url}/api/journey?from=2025-03-01&to=2025-03-02`)).json();
+    expect([day.from, day.to, day.totals.visitors]).toEqual(['2025-03-01T00:00:00.000Z', '2025-03-02T00:00:00.000Z', 4]);
+  });
+
+  test('without from and to, every stored event counts, whatever its clock said (1969, or the last day of 9999)', async () => {
+    const signup = (id: string, visitor: string, timestamp: string) => event(id, { anonymousId: visitor, timestamp, context: { sessionId: `${visitor}-s` } });
+    expect((await post(batch(signup('old', 'old', '1969-12-31T23:59:59Z'), signup('far', 'far', '9999-12-31T23:59:59.999Z'), signup('zero', 'zero', '0000-01-01T00:00:00Z')))).status).toBe(200);
+    report = await (await fetch(`${collector.url}/api/journey`)).json();
+    expect(report.totals).toMatchObject({ visitors: 4 + 3, firstAt: '0000-01-01T00:00:00.000Z', lastAt: '9999-12-31T23:59:59.999Z' });
   });
 
   test('an empty database gives every stage, empty', async () => {

@@ -6,7 +6,7 @@ WITH checkout AS (
   SELECT session, event, step, step_name, timestamp, message_id
   FROM journey_touchpoints
   WHERE kind = 'checkout_step' AND step IS NOT NULL
-    AND timestamp >= CAST($from AS TIMESTAMP) AND timestamp < CAST($to AS TIMESTAMP)
+    AND ($from IS NULL OR timestamp >= CAST($from AS TIMESTAMP)) AND ($to IS NULL OR timestamp < CAST($to AS TIMESTAMP))
 ),
 steps AS (
   SELECT step, step_name, row_number() OVER (PARTITION BY step ORDER BY count(*) DESC, step_name) AS nth

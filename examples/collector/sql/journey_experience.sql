@@ -7,7 +7,7 @@ WITH experiences AS (
     *,
     row_number() OVER (PARTITION BY visitor, coalesce(view_id, message_id) ORDER BY timestamp DESC, message_id DESC) AS nth
   FROM journey_touchpoints
-  WHERE event = 'Page Experience' AND timestamp >= CAST($from AS TIMESTAMP) AND timestamp < CAST($to AS TIMESTAMP)
+  WHERE event = 'Page Experience' AND ($from IS NULL OR timestamp >= CAST($from AS TIMESTAMP)) AND ($to IS NULL OR timestamp < CAST($to AS TIMESTAMP))
 )
 SELECT
   stage,

@@ -3,7 +3,7 @@
 WITH furthest AS (
   SELECT visitor, max(stage_position) AS position
   FROM journey_touchpoints
-  WHERE timestamp >= CAST($from AS TIMESTAMP) AND timestamp < CAST($to AS TIMESTAMP)
+  WHERE ($from IS NULL OR timestamp >= CAST($from AS TIMESTAMP)) AND ($to IS NULL OR timestamp < CAST($to AS TIMESTAMP))
   GROUP BY visitor
 ),
 reached AS (

@@ -8,6 +8,6 @@ SELECT
   CAST(count(DISTINCT visitor) AS INTEGER) AS visitors,
   max(CASE WHEN moment_of_truth THEN 1 ELSE 0 END) = 1 AS moment_of_truth
 FROM journey_touchpoints
-WHERE NOT is_measure AND timestamp >= CAST($from AS TIMESTAMP) AND timestamp < CAST($to AS TIMESTAMP)
+WHERE NOT is_measure AND ($from IS NULL OR timestamp >= CAST($from AS TIMESTAMP)) AND ($to IS NULL OR timestamp < CAST($to AS TIMESTAMP))
 GROUP BY stage, stage_position, touchpoint
 ORDER BY stage_position, stage, visitors DESC, touchpoints DESC, touchpoint

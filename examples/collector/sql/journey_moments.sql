@@ -3,7 +3,7 @@
 WITH tp AS (
   SELECT *
   FROM journey_touchpoints
-  WHERE timestamp >= CAST($from AS TIMESTAMP) AND timestamp < CAST($to AS TIMESTAMP)
+  WHERE ($from IS NULL OR timestamp >= CAST($from AS TIMESTAMP)) AND ($to IS NULL OR timestamp < CAST($to AS TIMESTAMP))
 ),
 met AS (
   SELECT visitor, touchpoint, min(timestamp) AS met_at, min(stage_position) AS position, min(stage) AS stage

@@ -11,4 +11,4 @@ SELECT
   min(timestamp) AS first_at,
   max(timestamp) AS last_at
 FROM journey_touchpoints
-WHERE timestamp >= CAST($from AS TIMESTAMP) AND timestamp < CAST($to AS TIMESTAMP)
+WHERE ($from IS NULL OR timestamp >= CAST($from AS TIMESTAMP)) AND ($to IS NULL OR timestamp < CAST($to AS TIMESTAMP))
