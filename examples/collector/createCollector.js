@@ -149,26 +149,25 @@ export const createCollector = async ({
   const report = (query) => journey({ from: query.get('from'), to: query.get('to') });
 
   /** The collector's own pages, APIs and exports; false when the path is none of them. */
+  // No CORS headers here: the report's pages are same-origin, and with them any website its owner visits could
+  // read every stored event from a collector on 127.0.0.1 (which has no reportAuth by default).
   const serveReport = async (req, res, path, query) => {
-    const cors = corsHeaders(req);
     if (path === '/api/events') {
       const limit = Math.min(Math.max(Number.parseInt(query.get('limit') ?? '50', 10) || 50, 1), 1000);
-      return sendJson(res, 200, { events: await store.latestEvents(limit) }, cors);
+      return sendJson(res, 200, { events: await store.latestEvents(limit) });
     }
-    if (path === '/api/stats') return sendJson(res, 200, await store.stats(), cors);
+    if (path === '/api/stats') return sendJson(res, 200, await store.stats());
     // Which sites this collector serves, so that its pages link to them only when they are there.
-    if (path === '/api/sites') return sendJson(res, 200, { sites: served.map(([prefix]) => prefix) }, cors);
-    if (path === '/api/journey') return sendJson(res, 200, await report(query), cors);
-    if (path === '/api/live') return live.subscribe(req, res, cors);
+    if (path === '/api/sites') return sendJson(res, 200, { sites: served.map(([prefix]) => prefix) });
+    if (path === '/api/journey') return sendJson(res, 200, await report(query));
+    if (path === '/api/live') return live.subscribe(req, res);
     if (path === '/export/journey.json') {
-      const headers = { ...cors, 'Content-Disposition': 'attachment; filename="touchtrail-journey.json"' };
-      return sendJson(res, 200, await report(query), headers);
+      return sendJson(res, 200, await report(query), { 'Content-Disposition': 'attachment; filename="touchtrail-journey.json"' });
     }
     if (path === '/export/journey.csv') {
       const part = query.get('part') || 'map';
       const csv = journeyCsv(await report(query), part);
       res.writeHead(200, {
-        ...cors,
         'Content-Type': 'text/csv; charset=utf-8; header=present',
         'Content-Disposition': `attachment; filename="touchtrail-journey-${part}.csv"`,
         'Cache-Control': 'no-store',
@@ -176,7 +175,7 @@ export const createCollector = async ({
       return res.end(csv);
     }
     const exported = /^\/export\/events\.(parquet|ndjson)$/.exec(path);
-    if (exported) return sendEventsExport(res, store, exported[1], { since: query.get('since'), headers: cors });
+    if (exported) return sendEventsExport(res, store, exported[1], { since: query.get('since') });
     if (REPORT_PAGES[path]) return sendFile(res, join(PUBLIC_DIR, REPORT_PAGES[path]));
     // The pages' scripts and styles; never the pages themselves under another name.
     const file = extname(path) !== '.html' && fileIn(PUBLIC_DIR, path.slice(1));
@@ -205,9 +204,10 @@ export const createCollector = async ({
 
   const handle = async (req, res) => {
     const { pathname: path, searchParams: query } = new URL(req.url, 'http://collector');
-    const cors = corsHeaders(req);
+    // Cross-origin pages may send batches, and read the answers to them; nothing else.
+    const cors = path === '/v1/batch' ? corsHeaders(req) : {};
     try {
-      if (req.method === 'OPTIONS') {
+      if (req.method === 'OPTIONS' && path === '/v1/batch') {
         if (req.headers.origin && !cors['Access-Control-Allow-Origin']) throw httpError(403, `origin ${req.headers.origin} is not allowed`);
         res.writeHead(204, {
           ...cors,
@@ -223,7 +223,7 @@ export const createCollector = async ({
         if (req.method !== 'POST') throw httpError(405, 'send batches with POST', { Allow: 'POST, OPTIONS' });
         return await receiveBatch(req, res, cors);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw httpError(405, `${req.method} is not served here`, { Allow: 'GET, HEAD, OPTIONS' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw httpError(405, `${req.method} is not served here`, { Allow: 'GET, HEAD' });
       if (served.length && SCRIPTS.includes(path)) {
         if (await sendFile(res, join(DIST_DIR, path))) return;
         throw httpError(404, `dist${path} is not built yet: run \`npm run build\``);

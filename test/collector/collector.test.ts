@@ -270,6 +270,23 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(origin);
   });
 
+  test('the report, its APIs and exports answer no other origin: any website could read every stored event', async () => {
+    // The demo's defaults: no allowedOrigins, no reportAuth, on 127.0.0.1, where any page its owner visits can reach it.
+    await post(batch(event('m-1', { properties: { email: 'ada@example.com' } })));
+    for (const path of ['/api/events', '/api/stats', '/api/journey', '/api/sites', '/export/journey.json', '/export/journey.csv', '/export/events.ndjson', '/journey', '/nowhere']) {
+      const response = await fetch(`${collector.url}${path}`, { headers: { Origin: 'https://evil.example' } });
+      expect([path, response.headers.get('access-control-allow-origin')]).toEqual([path, null]);
+      await response.arrayBuffer();
+    }
+    const preflight = await fetch(`${collector.url}/api/events`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(405);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
   test('with allowedOrigins, other origins get no CORS headers and their batches are refused', async () => {
     await collector.close();
     collector = await createCollector({ port: 0, database, allowedOrigins: [origin] });
