@@ -8,6 +8,7 @@ import { createCollector } from '../../examples/collector/createCollector.js';
 import { journeyCsv } from '../../examples/collector/journeyCsv.js';
 // @ts-expect-error: plain JavaScript.
 import { rateLimiter } from '../../examples/collector/rateLimiter.js';
+import { channels } from '../../src/journey/channels';
 import { journeyStages } from '../../src/journey/journeyStages';
 import { parseRules } from '../../src/journey/parseRules';
 import type { Touchpoint } from '../../src/types';
@@ -672,6 +673,41 @@ describe('the journey report', () => {
     expect(mix.decision).toEqual({ paid_search: 1, email: 1, organic_search: 1 });
     expect(mix.retention).toEqual({ organic_search: 1 });
     expect(mix.advocacy).toEqual({ paid_search: 1 });
+  });
+
+  test("the report's channel for a shopping landing is the channels processor's: paid_shopping, organic_shopping", async () => {
+    const cases = [
+      ['?utm_source=amazon&utm_medium=cpc', ''],
+      ['?utm_source=google&utm_medium=cpc&utm_campaign=shopping', ''],
+      ['?utm_source=newsletter&utm_medium=email&utm_campaign=spring-shop', ''],
+      ['?utm_source=newsletter&utm_medium=email&utm_campaign=workshop', ''],
+      ['', 'https://www.amazon.com/gp/product/1'],
+      ['', 'https://www.etsy.com/'],
+      ['?utm_source=google&utm_medium=cpc', ''],
+      ['', 'https://www.google.com/'],
+    ];
+    const landing = (i: number, search: string, referrer: string) => {
+      const params = new URLSearchParams(search);
+      return event(`shop-${i}`, {
+        anonymousId: `shopper-${i}`,
+        timestamp: '2025-03-02T12:00:00.000Z',
+        properties: { touchpoint: 'Landing', touchpointKind: 'custom' },
+        context: {
+          sessionId: `shopper-${i}-s`,
+          page: { url: `https://shop.example/${search}`, path: '/', search, referrer },
+          campaign: { source: params.get('utm_source') ?? undefined, medium: params.get('utm_medium') ?? undefined, name: params.get('utm_campaign') ?? undefined },
+        },
+      });
+    };
+    const events = cases.map(([search, referrer], i) => landing(i, search!, referrer!));
+    const classify = channels();
+    const sdk = events.map((e) => (classify(structuredClone(e) as unknown as Touchpoint, undefined, false) as Touchpoint).properties.channel);
+    expect(sdk).toEqual(['paid_shopping', 'paid_shopping', 'organic_shopping', 'email', 'organic_shopping', 'organic_shopping', 'paid_search', 'organic_search']);
+    await post(batch(...events));
+    const rows = await collector.query(
+      "SELECT message_id, channel, channel_source FROM journey_touchpoints WHERE message_id LIKE 'shop-%' ORDER BY message_id",
+    );
+    expect(rows.map((row: { channel: string; channel_source: string }) => `${row.channel} (${row.channel_source})`)).toEqual(sdk.map((c) => `${c} (report)`));
   });
 
   test('moments of truth with their outcome', () => {

@@ -151,8 +151,12 @@ classified AS (
     *,
     regexp_matches(landing_medium, '^(.*cp.*|ppc|retargeting|paid.*)$') AS paid,
     CASE
-      -- Webmail first: mail.google.com is an email opened in Gmail, not a search.
+      -- A campaign named for shopping is shopping, wherever it ran, as in GA4 (and src/journey/channels.ts).
+      WHEN regexp_matches(landing_campaign, '(^|[^a-df-z])shop|shopping') THEN 'shopping'
+      -- Webmail next: mail.google.com is an email opened in Gmail, not a search.
       WHEN regexp_matches(landing_referrer_host, '(^|\.)(e?mail|webmail|outlook|gmx)(\.|$)') THEN 'email'
+      -- Shopping sites before search, as GA4 checks them.
+      WHEN regexp_matches(landing_source || ' ' || landing_referrer_host, '(^|[ .])(amazon|ebay|etsy|shopify|walmart|aliexpress|alibaba|mercadolibre|rakuten)([ .]|$)') THEN 'shopping'
       WHEN regexp_matches(landing_source || ' ' || landing_referrer_host, '(^|[ .])(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|naver|qwant|startpage|brave|kagi)([ .]|$)') THEN 'search'
       WHEN regexp_matches(landing_source || ' ' || landing_referrer_host, '(^|[ .])(facebook|fb|instagram|linkedin|lnkd|twitter|pinterest|reddit|tiktok|snapchat|threads|bsky|mastodon|quora)([ .]|$)|(^|[ .])(t\.co|x\.com)( |$)') THEN 'social'
       WHEN regexp_matches(landing_source || ' ' || landing_referrer_host, '(^|[ .])(youtube|youtu|vimeo|twitch|dailymotion)([ .]|$)') THEN 'video'
@@ -176,11 +180,13 @@ SELECT
   CASE
     WHEN c.sent_channel IS NOT NULL THEN c.sent_channel
     WHEN regexp_matches(c.landing_medium, '^(qr|print|offline)$') THEN 'offline'
+    WHEN c.paid AND c.site_kind = 'shopping' THEN 'paid_shopping'
     WHEN regexp_matches(c.landing_search, '[?&](gclid|gbraid|wbraid|msclkid|yclid)=', 'i') OR (c.paid AND c.site_kind = 'search') THEN 'paid_search'
     WHEN regexp_matches(c.landing_search, '[?&](fbclid|ttclid|li_fat_id|twclid|epik|rdt_cid|sccid)=', 'i') OR (c.paid AND c.site_kind = 'social') THEN 'paid_social'
     WHEN c.paid AND c.site_kind = 'video' THEN 'paid_video'
     WHEN regexp_matches(c.landing_medium, '^(display|banner|expandable|interstitial|cpm)$') THEN 'display'
     WHEN c.paid THEN 'paid_other'
+    WHEN c.site_kind = 'shopping' THEN 'organic_shopping'
     WHEN c.site_kind = 'social' OR regexp_matches(c.landing_medium, '^(social|social-network|social-media|sm)$') THEN 'organic_social'
     WHEN c.site_kind = 'video' OR c.landing_medium LIKE '%video%' THEN 'organic_video'
     WHEN c.site_kind = 'search' OR c.landing_medium = 'organic' THEN 'organic_search'
