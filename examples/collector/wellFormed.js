@@ -9,6 +9,8 @@ export const wellFormed = (value) => {
   if (typeof value !== 'object' || value === null) return value;
   const copy = {};
   // defineProperty, not assignment: a key "__proto__" stays a key, as JSON.parse made it.
-  for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, key.toWellFormed(), { value: wellFormed(item), enumerable: true, writable: true, configurable: true });
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(copy, key.toWellFormed(), { value: wellFormed(item), enumerable: true, writable: true, configurable: true });
+  }
   return copy;
 };
