@@ -12,8 +12,14 @@ import { on } from './on';
  */
 export const onUrlChange = (callback: (replaced: boolean) => void, fail: Fail, hash?: boolean): (() => void) => {
   let stopped = false;
-  // `replaced` is true only from replaceState and a replacing entry change: popstate and hashchange pass their event.
-  const soon = (replaced?: unknown) => setTimeout(guard(() => stopped || callback(replaced === true), fail));
+  // Whether every change since the callback last ran replaced its entry (popstate and hashchange pass their event,
+  // not true): a router's push often replaceStates the entry it leaves first (to save its scroll), and the callback
+  // reads the URL only once both are done.
+  let replaced = true;
+  const soon = (replacing?: unknown) => {
+    replaced &&= replacing === true;
+    setTimeout(guard(() => ((replacing = replaced), (replaced = true), stopped || callback(replacing as boolean)), fail));
+  };
   // Wrap history's methods rather than replace them: a router may have wrapped them before us, or wrap us after.
   const patch = (method: 'pushState' | 'replaceState') => {
     const original = history[method];

@@ -1,4 +1,5 @@
 import type { Processor, Touchpoint } from '../types';
+import { clickIds } from '../lib/clickIds';
 import { cut } from '../lib/cut';
 
 /** What `redact` removes. */
@@ -12,7 +13,6 @@ export interface RedactOptions {
   allowParams?: string[];
 }
 
-const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'dclid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id', 'twclid', 'epik', 'rdt_cid', 'sccid', 'yclid'];
 // Personal data as it appears in URLs and page text: an email (also URL-encoded, its + too; any script in the
 // domain, whose last label is letters, so react@18.2.0 is none; logo@2x.png neither), an international (+ or 00
 // and a digit that is not 0, so zero-padded 00012345678 stays), national (0 and 9 or 10 more digits, spaces or
@@ -56,7 +56,7 @@ const PAGE_KEYS = ['href', 'url', 'text', 'title', 'action', 'referrer', 'path',
 export const redact = ({ allowParams }: RedactOptions = {}): Processor => {
   // Added to the campaign parameters, never instead of them: the journey needs those. Anything but a list of names
   // fails closed, to the campaign parameters alone, rather than open.
-  const names = ['utm_*', ...CLICK_IDS, ...(Array.isArray(allowParams) && allowParams.every((p) => typeof p == 'string') ? allowParams : [])];
+  const names = ['utm_*', ...clickIds, ...(Array.isArray(allowParams) && allowParams.every((p) => typeof p == 'string') ? allowParams : [])];
   // Case-insensitive: Snapchat sends ScCid, others UTM_SOURCE.
   const allowed = (name: string) =>
     names.some((p) => (p.endsWith('*') ? name.toLowerCase().startsWith(p.slice(0, -1).toLowerCase()) : name.toLowerCase() === p.toLowerCase()));

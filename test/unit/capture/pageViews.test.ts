@@ -79,16 +79,38 @@ describe('SPA route changes', () => {
 
   // Sites, tag managers, consent tools and Next.js apps tidy the address after a campaign landing:
   // history.replaceState(null, '', location.pathname). The visitor has not moved.
-  test('a replaceState that only drops query parameters (a landing tidying its utm_*) is the same view, counted with its campaign', () => {
-    setUrl('/spring-sale?utm_source=newsletter&utm_medium=email&utm_campaign=spring&color=red');
+  test('a replaceState that only drops campaign parameters (a landing tidying its utm_*, its click id) is the same view, counted with its campaign', () => {
+    setUrl('/spring-sale?utm_source=newsletter&utm_medium=email&utm_campaign=spring&gclid=abc&color=red');
     const seen: string[] = [];
     const stop = pageViews()(() => seen.push(location.search), vi.fn());
     stops.push(stop);
+    history.replaceState(history.state, '', '/spring-sale?gclid=abc&color=red');
+    later();
     history.replaceState(history.state, '', '/spring-sale?color=red');
     later();
-    history.replaceState(history.state, '', location.pathname);
+    expect(seen).toEqual(['?utm_source=newsletter&utm_medium=email&utm_campaign=spring&gclid=abc&color=red']);
+  });
+
+  // nuqs and similar routers replace the URL and drop a parameter that returns to its default value.
+  test('a replaceState that drops any other parameter (back to the first page, a filter cleared) is a new view', () => {
+    setUrl('/products?page=2&color=red');
+    const { views } = startCapture();
+    history.replaceState({}, '', '/products?color=red');
     later();
-    expect(seen).toEqual(['?utm_source=newsletter&utm_medium=email&utm_campaign=spring&color=red']);
+    expect(views()).toBe(2);
+    history.replaceState({}, '', '/products');
+    later();
+    expect(views()).toBe(3);
+  });
+
+  // Vue Router's push saves the scroll in the entry it leaves (replaceState), then pushes the next one, in one task.
+  test('a replaceState then a pushState in one task is a push: a new view even with fewer parameters', () => {
+    setUrl('/search?q=shoes&utm_source=x');
+    const { views } = startCapture();
+    history.replaceState({ scroll: 0 }, '', '/search?q=shoes&utm_source=x');
+    history.pushState({}, '', '/search?q=shoes');
+    later();
+    expect(views()).toBe(2);
   });
 
   test('a replaceState to another path, or that adds or changes a parameter, is a new view', () => {
