@@ -183,9 +183,11 @@ export const openStore = async (database, { stages = DEFAULT_STAGES } = {}) => {
           try {
             accepted += (await connection.run(INSERT_EVENT, toRow(wellFormed(event), receivedAt))).rowsChanged;
           } catch (error) {
-            if (!VALUE_ERROR.test(error.message)) throw error;
+            // A RangeError is the stack running out on an event nested thousands deep: its fault too.
+            const why = error instanceof RangeError ? 'it is nested too deep' : VALUE_ERROR.test(error.message) && error.message.split('\n')[0];
+            if (!why) throw error;
             // The event's own fault: `unstorable` tells the server to refuse the batch for good, not ask for it again.
-            throw Object.assign(new Error(`batch[${index}] cannot be stored: ${error.message.split('\n')[0]}`), { unstorable: true, cause: error });
+            throw Object.assign(new Error(`batch[${index}] cannot be stored: ${why}`), { unstorable: true, cause: error });
           }
         }
         const duplicates = batch.length - accepted;

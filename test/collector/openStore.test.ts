@@ -20,3 +20,10 @@ test('an event whose values DuckDB refuses is unstorable, named by its place, an
   // The store is still usable: the error was the event's, not the database's.
   expect(await store.insertBatch({ batch: [event('m-1')] })).toEqual({ accepted: 1, duplicates: 0 });
 });
+
+test('an event nested too deep to walk is unstorable too, not a database failure that asks for it again', async () => {
+  const deep = JSON.parse('['.repeat(5000) + ']'.repeat(5000));
+  const refused = store.insertBatch({ batch: [{ ...event('m-1'), properties: { deep } }] });
+  await expect(refused).rejects.toMatchObject({ unstorable: true, message: 'batch[0] cannot be stored: it is nested too deep' });
+  expect(await store.insertBatch({ batch: [event('m-2')] })).toEqual({ accepted: 1, duplicates: 0 });
+});
