@@ -62,6 +62,17 @@ beforeAll(async () => {
       ),
       '/checkout/payment': page(bundle, 'Payment', '<form><input name="card"></form>'),
       '/help': page(bundle, 'Help', widget),
+      // A one-page checkout: its address matches no rule, so its markup says the steps. Step 2 is in a CSS-only
+      // accordion (shown by :checked, with no change to the DOM); step 3 is removed from the layout until later.
+      '/one-page': page(
+        bundle,
+        'One-page checkout',
+        `<style>.panel { display: none } #open:checked ~ .panel { display: block }</style>
+<section data-touchpoint-checkout-step="1"><h2>Cart</h2></section>
+<input type="checkbox" id="open"><label for="open">Shipping</label>
+<div class="panel"><section data-touchpoint-checkout-step="2"><h2>Shipping</h2></section></div>
+<section id="pay" data-touchpoint-checkout-step="3" hidden><h2>Payment</h2></section>`,
+      ),
     },
   });
   browser = await launchBrowser();
@@ -129,5 +140,25 @@ test('a chat widget loaded 1 s after the SDK, opened from its cross-origin launc
   expect(opened).toHaveLength(1);
   expect(opened[0].properties).toMatchObject({ touchpoint: 'Chat Opened', touchpointKind: 'chat_open', vendor: 'intercom' });
   expect(opened[0].context.page.path).toBe('/help');
+  await context.close();
+});
+
+test('checkout markup counts a step when the page shows it: a CSS-only accordion, a hidden section shown later', async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const viewed = () =>
+    touchpoints()
+      .filter((e) => e.event === 'Checkout Step Viewed' && e.context.page.path === '/one-page')
+      .map((e) => e.properties.step);
+  await tab.goto(`${site.origin}/one-page`);
+  await collector.waitFor(() => touchpoints().some((e) => e.context.page.path === '/one-page'), 'the first step');
+  await tab.waitForTimeout(500);
+  expect(viewed()).toEqual([1]);
+  // Only the stylesheet shows it: no attribute or node of the page changes.
+  await tab.click('label[for=open]');
+  await collector.waitFor(() => viewed().includes(2), 'the step a CSS-only accordion showed');
+  await tab.evaluate(() => document.getElementById('pay')!.removeAttribute('hidden'));
+  await collector.waitFor(() => viewed().includes(3), 'the step the page unhid');
+  expect(viewed()).toEqual([1, 2, 3]);
   await context.close();
 });
